@@ -1,0 +1,45 @@
+# mle-to-map: `make video` renders the full video, `make test` runs the tests.
+# Both bootstrap what is missing (Debian packages, .venv, pinned Python packages) and are idempotent.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+QUALITY ?= hd
+JOBS   ?= 0
+ARGS   ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup sysdeps test lint video preview contact-sheet clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+sysdeps: ## install missing Debian packages (cairo, pango, ffmpeg, TeX Live, dvisvgm, espeak-ng)
+	@bash production/bootstrap/sysdeps.sh $(EXTRA_APT)
+
+$(STAMP): pyproject.toml | sysdeps
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+setup: sysdeps $(STAMP) ## bootstrap everything (Debian packages, .venv, Python packages)
+
+lint: setup ## ruff over the whole tree
+	$(VENV)/bin/ruff check .
+
+test: setup ## run lint and the whole test suite
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+video: setup ## render every chapter and assemble media/final/ (QUALITY=preview|hd|4k, JOBS=N)
+	$(PY) -m production.cli video --quality $(QUALITY) -j $(JOBS) $(ARGS)
+
+preview: ## quick 480p15 render of the whole video
+	$(MAKE) video QUALITY=preview
+
+contact-sheet: setup ## one still per chapter in media/contact_sheet.png
+	$(PY) -m production.cli contact-sheet
+
+clean: ## remove rendered media (keeps .venv)
+	rm -rf media

@@ -1,0 +1,1 @@
+"""Pure-numpy math core: every number, curve and marker the video shows comes from here."""

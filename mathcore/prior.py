@@ -1,0 +1,28 @@
+"""The Gaussian prior p(w) = N(0, sigma^2) on the slope, and the Laplace prior used for the lasso."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from mathcore.densities import gaussian_logpdf, gaussian_pdf, laplace_logpdf, laplace_pdf
+
+
+def gaussian_prior_pdf(w: ArrayLike, sigma: float) -> NDArray[np.float64]:
+    """p(w) = exp(-w^2 / (2 sigma^2)) / sqrt(2 pi sigma^2)."""
+    return gaussian_pdf(w, 0.0, sigma)
+
+
+def gaussian_prior_logpdf(w: ArrayLike, sigma: float) -> NDArray[np.float64]:
+    """log p(w) for the zero-mean Gaussian prior."""
+    return gaussian_logpdf(w, 0.0, sigma)
+
+
+def laplace_prior_pdf(w: ArrayLike, scale: float) -> NDArray[np.float64]:
+    """Zero-mean Laplace prior exp(-|w| / b) / (2 b)."""
+    return laplace_pdf(w, 0.0, scale)
+
+
+def laplace_prior_logpdf(w: ArrayLike, scale: float) -> NDArray[np.float64]:
+    """log of the zero-mean Laplace prior."""
+    return laplace_logpdf(w, 0.0, scale)

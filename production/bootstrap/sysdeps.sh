@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Install the Debian packages the project needs, only those missing. Idempotent.
+set -euo pipefail
+PKGS=(libcairo2-dev libpango1.0-dev pkg-config ffmpeg
+      texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
+      texlive-science cm-super dvisvgm espeak-ng sox)
+PKGS+=("$@")
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ! python3 -c "import venv, ensurepip" 2>/dev/null; then missing+=(python3-venv); fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then SUDO=(); elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO=(sudo -n);
+else
+  echo "error: missing Debian packages: ${missing[*]}" >&2
+  echo "install them as root: apt-get install --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+echo "installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

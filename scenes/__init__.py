@@ -1,0 +1,1 @@
+"""Manim scenes, one module per chapter of the storyboard, with shared style and parts."""

@@ -1,0 +1,75 @@
+"""ChapterScene: a scene made of beats, each one section with its narration and timing.
+
+``with self.beat("key") as t:`` starts a section named after the beat, speaks the beat's text from the
+chapter's narration script (or, silent, waits for the time the text would take), and exposes
+``t.duration`` so animations take their timing from the words. On leaving the block the scene waits
+for whatever narration remains.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from manim import config
+from manim_voiceover import VoiceoverScene
+
+from scenes import style as S
+from scenes.narration import estimated_duration, load_script
+from scenes.voice import make_service
+
+
+@dataclass
+class SilentTracker:
+    """Stands in for manim-voiceover's tracker when rendering without a voice."""
+
+    scene: VoiceoverScene
+    duration: float
+    start: float
+
+    def get_remaining_duration(self, buff: float = 0.0) -> float:
+        return max(0.0, self.start + self.duration - self.scene.renderer.time + buff)
+
+
+class ChapterScene(VoiceoverScene):
+    """Base class of every chapter: set ``chapter`` to the module's slug (the narration file's stem)."""
+
+    chapter: str = ""
+
+    def setup(self) -> None:
+        super().setup()
+        self.camera.background_color = S.BACKGROUND
+        self.script = load_script(self.chapter)
+        self.beats_done: list[str] = []
+        service = make_service()
+        self.voiced = service is not None
+        if service is not None:
+            self.set_speech_service(service, create_subcaption=True)
+
+    def beat_text(self, key: str) -> str:
+        if key not in self.script:
+            raise KeyError(f"beat {key!r} has no narration in scenes/narration/{self.chapter}.md")
+        return self.script[key]
+
+    @contextmanager
+    def beat(self, key: str, loop: bool = False) -> Iterator[object]:
+        """One storyboard beat: a section (and a slide when presenting) timed by its narration."""
+        text = self.beat_text(key)
+        self.beats_done.append(key)
+        self.next_section(key)
+        next_slide = getattr(self, "next_slide", None)
+        if next_slide is not None and os.environ.get("MLE2MAP_SLIDES"):
+            next_slide(notes=text, loop=loop)
+        if self.voiced:
+            with self.voiceover(text=text) as tracker:
+                yield tracker
+        else:
+            tracker = SilentTracker(self, estimated_duration(text), self.renderer.time)
+            if not config.dry_run:
+                self.add_subcaption(text, duration=tracker.duration)
+            yield tracker
+            remaining = tracker.get_remaining_duration()
+            if remaining > 1.0 / config.frame_rate:
+                self.wait(remaining)

@@ -1,0 +1,247 @@
+"""Reusable visual parts: axes, array-driven curves, markers, readouts, a slider, the bell glyph.
+
+Curves are plain VMobjects whose points are replaced from mathcore arrays (``set_data``), so an
+updater costs one vectorised numpy call per frame instead of rebuilding a plot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Axes,
+    DashedLine,
+    DecimalNumber,
+    Dot,
+    Line,
+    ManimColor,
+    MathTex,
+    RoundedRectangle,
+    Text,
+    ValueTracker,
+    VGroup,
+    VMobject,
+)
+
+from scenes import style as S
+
+
+def ctex(*parts: str, size: float = S.BODY_SIZE, colors: dict[str, ManimColor] | None = None) -> MathTex:
+    """MathTex built from separate parts, each part coloured by exact match in the palette's map.
+
+    Splitting equations into the same parts in every step lets TransformMatchingTex move them.
+    """
+    cmap = S.tex_colors() if colors is None else {**S.tex_colors(), **colors}
+    tex = MathTex(*parts, font_size=size, color=S.TEXT)
+    for part in tex.submobjects:
+        color = cmap.get(part.get_tex_string().strip())
+        if color is not None:
+            part.set_color(color)
+    return tex
+
+
+def label(text: str, size: float = S.LABEL_SIZE, color: ManimColor | None = None) -> Text:
+    """Plain text in the project's font."""
+    return Text(text, font=S.FONT, font_size=size, color=color or S.TEXT)
+
+
+def tick_decimals(axis_range: Sequence[float]) -> int:
+    """Decimals needed to print the tick values of (start, stop, step) exactly."""
+    step = float(axis_range[2]) if len(axis_range) > 2 else 1.0
+    for decimals in range(4):
+        if abs(step * 10**decimals - round(step * 10**decimals)) < 1e-9:
+            return decimals
+    return 3
+
+
+def make_axes(
+    x_range: Sequence[float],
+    y_range: Sequence[float],
+    x_length: float,
+    y_length: float,
+    x_label: str | None = None,
+    y_label: str | None = None,
+    numbers: bool = True,
+) -> VGroup:
+    """Muted axes with tick numbers and text labels; returns VGroup(axes, labels) with ``.axes``."""
+    axes = Axes(
+        x_range=list(x_range),
+        y_range=list(y_range),
+        x_length=x_length,
+        y_length=y_length,
+        tips=False,
+        axis_config={"color": S.MUTED, "stroke_width": 2, "include_numbers": numbers, "font_size": S.SMALL_SIZE},
+        x_axis_config={"decimal_number_config": {"num_decimal_places": tick_decimals(x_range)}},
+        y_axis_config={"decimal_number_config": {"num_decimal_places": tick_decimals(y_range)}},
+    )
+    labels = VGroup()
+    if x_label:
+        labels.add(label(x_label, S.SMALL_SIZE, S.MUTED).next_to(axes.x_axis, DOWN, buff=0.45))
+    if y_label:
+        labels.add(label(y_label, S.SMALL_SIZE, S.MUTED).rotate(np.pi / 2).next_to(axes.y_axis, LEFT, buff=0.45))
+    group = VGroup(axes, labels)
+    group.axes = axes
+    return group
+
+
+def axis_frame(axes: Axes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scene points of the coordinate origin and of the unit steps along x and y (linear axes)."""
+    o = np.asarray(axes.c2p(0, 0))
+    return o, np.asarray(axes.c2p(1, 0)) - o, np.asarray(axes.c2p(0, 1)) - o
+
+
+def to_scene(axes: Axes, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Vectorised coords_to_point for linear axes: (n,) x and y arrays to (n, 3) scene points."""
+    o, ex, ey = axis_frame(axes)
+    return o + np.asarray(xs, dtype=float)[:, None] * ex + np.asarray(ys, dtype=float)[:, None] * ey
+
+
+def clipped_segments(xs: np.ndarray, ys: np.ndarray, y_lo: float, y_hi: float) -> tuple[np.ndarray, ...]:
+    """Clip the polyline's segments to y_lo <= y <= y_hi; returns start/end x and y of kept segments."""
+    x0, x1, y0, y1 = xs[:-1], xs[1:], ys[:-1], ys[1:]
+    dy = y1 - y0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_lo = np.where(dy != 0, (y_lo - y0) / dy, np.where(y0 >= y_lo, -np.inf, np.inf))
+        t_hi = np.where(dy != 0, (y_hi - y0) / dy, np.where(y0 <= y_hi, np.inf, -np.inf))
+    enter = np.maximum(0.0, np.where(dy > 0, t_lo, np.where(dy < 0, t_hi, -np.inf)))
+    leave = np.minimum(1.0, np.where(dy > 0, t_hi, np.where(dy < 0, t_lo, np.inf)))
+    flat_inside = (dy == 0) & (y0 >= y_lo) & (y0 <= y_hi)
+    enter = np.where(dy == 0, 0.0, enter)
+    leave = np.where(dy == 0, np.where(flat_inside, 1.0, -1.0), leave)
+    keep = leave > enter
+    e, lv = enter[keep], leave[keep]
+    sx = x0[keep] + e * (x1 - x0)[keep]
+    sy = y0[keep] + e * dy[keep]
+    ex_ = x0[keep] + lv * (x1 - x0)[keep]
+    ey_ = y0[keep] + lv * dy[keep]
+    return sx, sy, ex_, ey_
+
+
+class ArrayCurve(VMobject):
+    """A curve on ``axes`` drawn from sampled arrays, clipped to the axes' y range.
+
+    ``set_data(xs, ys)`` replaces the points in place (cheap to call from an updater).
+    """
+
+    def __init__(self, axes: Axes, xs: np.ndarray, ys: np.ndarray, color: ManimColor, stroke_width: float = 4,
+                 **kwargs) -> None:
+        super().__init__(color=color, stroke_width=stroke_width, **kwargs)
+        self.axes = axes
+        self.set_data(xs, ys)
+
+    def set_data(self, xs: np.ndarray, ys: np.ndarray) -> ArrayCurve:
+        y_lo, y_hi = self.axes.y_range[0], self.axes.y_range[1]
+        sx, sy, ex, ey = clipped_segments(np.asarray(xs, float), np.asarray(ys, float), y_lo, y_hi)
+        if sx.size == 0:
+            self.set_points(np.zeros((0, 3)))
+            return self
+        start = to_scene(self.axes, sx, sy)
+        end = to_scene(self.axes, ex, ey)
+        pts = np.empty((sx.size * 4, 3))
+        pts[0::4] = start
+        pts[1::4] = start + (end - start) / 3.0
+        pts[2::4] = start + 2.0 * (end - start) / 3.0
+        pts[3::4] = end
+        self.set_points(pts)
+        return self
+
+
+def tracked_curve(
+    axes: Axes, xs: np.ndarray, compute: Callable[[], np.ndarray], color: ManimColor, stroke_width: float = 4
+) -> ArrayCurve:
+    """An ArrayCurve that re-reads ``compute()`` (a mathcore call) every frame."""
+    curve = ArrayCurve(axes, xs, compute(), color, stroke_width)
+    curve.add_updater(lambda m: m.set_data(xs, compute()))
+    return curve
+
+
+class Readout(VGroup):
+    """A coloured TeX label followed by a live number, e.g. ``\\sigma = 0.30``."""
+
+    def __init__(self, tex: str, value: Callable[[], float], color: ManimColor, decimals: int = 2,
+                 size: float = S.BODY_SIZE, unit: str | None = None) -> None:
+        self.value = value
+        self.lhs = ctex(tex, "=", size=size, colors={tex: color})
+        self.number = DecimalNumber(value(), num_decimal_places=decimals, font_size=size, color=color)
+        self.number.next_to(self.lhs, RIGHT, buff=0.15)
+        parts = [self.lhs, self.number]
+        if unit:
+            self.unit = label(unit, size * 0.8, S.MUTED).next_to(self.number, RIGHT, buff=0.15)
+            parts.append(self.unit)
+        super().__init__(*parts)
+        self.number.add_updater(lambda m: m.set_value(self.value()))
+
+    @property
+    def shown(self) -> float:
+        """The value as displayed (rounded to the digits on screen)."""
+        return round(float(self.number.get_value()), self.number.num_decimal_places)
+
+
+class Slider(VGroup):
+    """A horizontal track with a knob and a readout for one ValueTracker (sigma, lambda, degree...)."""
+
+    def __init__(self, tracker: ValueTracker, lo: float, hi: float, tex: str, color: ManimColor,
+                 length: float = 4.0, decimals: int = 2) -> None:
+        self.tracker, self.lo, self.hi = tracker, lo, hi
+        self.track = Line(LEFT * length / 2, RIGHT * length / 2, color=S.MUTED, stroke_width=4)
+        self.knob = Dot(radius=0.11, color=color)
+        self.readout = Readout(tex, tracker.get_value, color, decimals, size=S.LABEL_SIZE)
+        self.readout.next_to(self.track, UP, buff=0.25)
+        super().__init__(self.track, self.knob, self.readout)
+        self.knob.add_updater(lambda m: m.move_to(self.knob_position()))
+        self.knob.move_to(self.knob_position())
+
+    def knob_position(self) -> np.ndarray:
+        frac = (self.tracker.get_value() - self.lo) / (self.hi - self.lo)
+        return self.track.point_from_proportion(float(np.clip(frac, 0.0, 1.0)))
+
+
+class WMarker(VGroup):
+    """A dashed vertical line with a labelled dot on a w axis, following ``value()``."""
+
+    def __init__(self, axes: Axes, value: Callable[[], float], color: ManimColor, name: str,
+                 height: float | None = None) -> None:
+        self.axes, self.value = axes, value
+        top = axes.y_range[1] if height is None else height
+        self.line = DashedLine(axes.c2p(value(), 0), axes.c2p(value(), top), color=color, stroke_width=3)
+        self.tag = label(name, S.SMALL_SIZE, color)
+        super().__init__(self.line, self.tag)
+        self._top = top
+        self.add_updater(lambda m: m._follow())
+        self._follow()
+
+    def _follow(self) -> None:
+        w = self.value()
+        self.line.put_start_and_end_on(self.axes.c2p(w, 0), self.axes.c2p(w, self._top))
+        self.tag.next_to(self.line, UP, buff=0.08)
+
+
+def bell_points(axes: Axes, x: float, centre: float, sigma: float, width: float, samples: int = 60) -> tuple:
+    """Coordinates of a sideways Gaussian bell at ``x``, centred vertically on ``centre``.
+
+    ``width`` is the bell's peak width in x units; the density shape itself comes from mathcore.
+    """
+    from mathcore.densities import gaussian_pdf
+
+    ys = centre + np.linspace(-3.0, 3.0, samples) * sigma
+    dens = gaussian_pdf(ys, centre, sigma)
+    return x + width * dens / dens.max(), ys
+
+
+class Card(VGroup):
+    """A rounded panel with a heading and body lines, for short text cards."""
+
+    def __init__(self, heading: str, lines: Sequence[str], color: ManimColor, width: float = 6.0) -> None:
+        head = label(heading, S.HEADING_SIZE * 0.8, color)
+        body = VGroup(*[label(t, S.LABEL_SIZE) for t in lines]).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        content = VGroup(head, body).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        box = RoundedRectangle(corner_radius=0.2, width=max(width, content.width + 0.6),
+                               height=content.height + 0.6, stroke_color=color, stroke_width=2,
+                               fill_color=S.BACKGROUND, fill_opacity=0.9)
+        content.move_to(box)
+        super().__init__(box, content)
