@@ -9,7 +9,7 @@ for whatever narration remains.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -37,6 +37,8 @@ class ChapterScene(VoiceoverScene):
     """Base class of every chapter: set ``chapter`` to the module's slug (the narration file's stem)."""
 
     chapter: str = ""
+    #: Called as hook(scene, beat_key) when each beat ends; tests use it to inspect on-screen state.
+    beat_end_hooks: list[Callable[[ChapterScene, str], None]] = []
 
     def setup(self) -> None:
         super().setup()
@@ -73,3 +75,5 @@ class ChapterScene(VoiceoverScene):
             remaining = tracker.get_remaining_duration()
             if remaining > 1.0 / config.frame_rate:
                 self.wait(remaining)
+        for hook in type(self).beat_end_hooks:
+            hook(self, key)

@@ -39,7 +39,7 @@ def ctex(*parts: str, size: float = S.BODY_SIZE, colors: dict[str, ManimColor] |
     cmap = S.tex_colors() if colors is None else {**S.tex_colors(), **colors}
     tex = MathTex(*parts, font_size=size, color=S.TEXT)
     for part in tex.submobjects:
-        color = cmap.get(part.get_tex_string().strip())
+        color = cmap.get(part.tex_string.strip())
         if color is not None:
             part.set_color(color)
     return tex
