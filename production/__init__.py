@@ -1,0 +1,1 @@
+"""Everything after a scene exists: rendering, assembly, encoding, captions, slides, upload."""
