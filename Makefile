@@ -10,7 +10,7 @@ JOBS   ?= 0
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup sysdeps test lint video preview contact-sheet clean
+.PHONY: help setup sysdeps test lint video preview contact-sheet publish clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ preview: ## quick 480p15 render of the whole video
 
 contact-sheet: setup ## one still per chapter in media/contact_sheet.png
 	$(PY) -m production.cli contact-sheet
+
+publish: setup ## upload media/final to YouTube (DRY_RUN=1 to check only)
+	$(PY) -m production.publish $(if $(filter-out 0 no false,$(DRY_RUN)),--dry-run) $(ARGS)
 
 clean: ## remove rendered media (keeps .venv)
 	rm -rf media

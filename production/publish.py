@@ -1,0 +1,288 @@
+"""Upload the finished package in media/final to YouTube: video, captions, thumbnail, chapters in the description.
+
+`python -m production.publish --dry-run` checks everything locally and prints the requests it would send;
+without --dry-run it signs in with the user's own OAuth client and uploads (see README, 'Publishing to YouTube').
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from production.config import CONFIG_PATH, FINAL, PRIVACY, VideoConfig, load_config
+from production.youtube_api import (
+    DEFAULT_CHUNKSIZE,
+    PublishError,
+    RetryPolicy,
+    caption_request,
+    describe,
+    execute,
+    offline_service,
+    thumbnail_request,
+    upload_video,
+    video_request,
+)
+from production.youtube_auth import SECRETS_ENV, AuthError, check_client_secrets, client_secrets_path, token_path
+from production.youtube_checks import (
+    DESCRIPTION_MAX_BYTES,
+    TAGS_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    PackageError,
+    VideoInfo,
+    caption_problems,
+    chapter_problems,
+    description_with_chapters,
+    metadata_problems,
+    parse_chapters,
+    tags_length,
+    thumbnail_problems,
+    video_problems,
+)
+
+PLACEHOLDER_ID = "VIDEO_ID_FROM_UPLOAD"
+CAPTION_NAME = "Narration"
+
+
+@dataclass(frozen=True)
+class Package:
+    """The files of one upload package, named as the assembly step writes them."""
+
+    directory: Path
+    video: Path
+    description: Path
+    chapters: Path
+    thumbnail: Path
+    srt: Path
+    vtt: Path
+
+    @classmethod
+    def at(cls, directory: Path, slug: str) -> Package:
+        names = ("description.txt", "chapters.txt", "thumbnail.png", "captions.srt", "captions.vtt")
+        return cls(directory, directory / f"{slug}.mp4", *(directory / n for n in names))
+
+
+@dataclass
+class Plan:
+    """Everything checked and ready: the videos.insert body and the files to send after it."""
+
+    package: Package
+    body: dict
+    language: str
+    thumbnail_mime: str
+    info: VideoInfo
+    warnings: list[str] = field(default_factory=list)
+
+
+def _read_text(path: Path, problems: list[str]) -> str:
+    if not path.is_file():
+        problems.append(f"{path.name} not found in {path.parent}")
+        return ""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(f"{path.name} is not UTF-8 text")
+        return ""
+
+
+def build_plan(directory: Path, config: VideoConfig, privacy: str | None = None) -> Plan:
+    """Check the package and metadata; raise PackageError listing every problem, or return the upload plan."""
+    privacy = privacy or config.privacy
+    if privacy not in PRIVACY:
+        raise ValueError(f"privacy must be one of {', '.join(PRIVACY)}, got {privacy!r}")
+    if not directory.is_dir():
+        raise PackageError([f"package directory {directory} not found; run `make video` first"])
+    package = Package.at(directory, config.slug)
+    problems: list[str] = []
+    video_issues, warnings, info = video_problems(package.video)
+    problems += video_issues
+    duration = info.duration if info else None
+    thumb_issues, mime = thumbnail_problems(package.thumbnail)
+    problems += thumb_issues
+    problems += caption_problems(package.srt, package.vtt, duration)
+    description = _read_text(package.description, problems)
+    chapters_text = _read_text(package.chapters, problems)
+    if package.chapters.is_file():
+        try:
+            marks = parse_chapters(chapters_text)
+        except ValueError as exc:
+            problems.append(str(exc))
+        else:
+            problems += chapter_problems(marks, duration)
+            if package.description.is_file():
+                try:
+                    description = description_with_chapters(description, marks)
+                except PackageError as exc:
+                    problems += exc.problems
+    problems += metadata_problems(config.title, description, config.tags)
+    if problems:
+        raise PackageError(problems)
+    body = {
+        "snippet": {
+            "title": config.title,
+            "description": description,
+            "tags": list(config.tags),
+            "categoryId": config.category_id,
+            "defaultLanguage": config.language,
+            "defaultAudioLanguage": config.language,
+        },
+        "status": {"privacyStatus": privacy, "selfDeclaredMadeForKids": config.made_for_kids},
+    }
+    assert info is not None
+    return Plan(package, body, config.language, mime, info, warnings)
+
+
+def planned_requests(plan: Plan, chunksize: int = DEFAULT_CHUNKSIZE) -> list[dict]:
+    """The three requests as the real client builds them, through a transport that cannot send."""
+    service, pkg = offline_service(), plan.package
+    caption_body = {"snippet": {"videoId": PLACEHOLDER_ID, "language": plan.language, "name": CAPTION_NAME,
+                                "isDraft": False}}
+    return [
+        describe(video_request(service, pkg.video, plan.body, chunksize), plan.body, pkg.video),
+        describe(caption_request(service, PLACEHOLDER_ID, pkg.srt, plan.language, CAPTION_NAME), caption_body,
+                 pkg.srt),
+        describe(thumbnail_request(service, PLACEHOLDER_ID, pkg.thumbnail, plan.thumbnail_mime), None, pkg.thumbnail),
+    ]
+
+
+def summary(plan: Plan) -> list[str]:
+    """Human-readable facts about the checked package."""
+    snippet, info, pkg = plan.body["snippet"], plan.info, plan.package
+    audio = "with audio" if info.has_audio else "no audio"
+    return [
+        f"video        {pkg.video} ({pkg.video.stat().st_size / 1e6:.1f} MB, {info.video_codec} {info.width}x"
+        f"{info.height} {info.pix_fmt}, {info.duration:.1f} s, {audio})",
+        f"title        {len(snippet['title'])}/{TITLE_MAX_CHARS} characters",
+        f"description  {len(snippet['description'].encode('utf-8'))}/{DESCRIPTION_MAX_BYTES} bytes, chapters included",
+        f"tags         {tags_length(snippet['tags'])}/{TAGS_MAX_CHARS} characters in {len(snippet['tags'])} tags",
+        f"thumbnail    {pkg.thumbnail.name} ({pkg.thumbnail.stat().st_size / 1e3:.0f} kB, {plan.thumbnail_mime})",
+        f"captions     {pkg.srt.name} and {pkg.vtt.name} parse",
+        f"privacy      {plan.body['status']['privacyStatus']}",
+    ]
+
+
+def auth_status(secrets_arg: str | None) -> list[str]:
+    """Dry-run view of the sign-in setup; names files, never shows their contents."""
+    lines = []
+    if secrets_arg or os.environ.get(SECRETS_ENV):
+        path = client_secrets_path(secrets_arg)
+        check_client_secrets(path)
+        lines.append(f"oauth        client secrets {path} look like a Desktop-app client")
+    else:
+        lines.append(f"oauth        no client-secrets file set (--client-secrets or {SECRETS_ENV}); needed to upload")
+    token = token_path()
+    state = "exists" if token.is_file() else "absent: the upload will ask you to sign in"
+    lines.append(f"token        {token} {state}")
+    return lines
+
+
+def publish(
+    plan: Plan,
+    service,
+    policy: RetryPolicy,
+    *,
+    chunksize: int = DEFAULT_CHUNKSIZE,
+    video_id: str | None = None,
+    captions: bool = True,
+    thumbnail: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> str:
+    """Upload the video (unless video_id names one already uploaded), then its captions and thumbnail."""
+    pkg = plan.package
+    if video_id is None:
+        response = upload_video(video_request(service, pkg.video, plan.body, chunksize), policy, progress)
+        video_id = response["id"]
+        print(f"uploaded: https://youtu.be/{video_id} ({plan.body['status']['privacyStatus']})", file=sys.stderr)
+    try:
+        if captions:
+            execute(caption_request(service, video_id, pkg.srt, plan.language, CAPTION_NAME), policy, "captions")
+            print("captions uploaded", file=sys.stderr)
+        if thumbnail:
+            execute(thumbnail_request(service, video_id, pkg.thumbnail, plan.thumbnail_mime), policy, "thumbnail")
+            print("thumbnail set", file=sys.stderr)
+    except PublishError as exc:
+        raise PublishError(f"{exc}\nThe video itself is uploaded; finish with --video-id {video_id}") from None
+    return video_id
+
+
+class ProgressPrinter:
+    """Upload progress on stderr: a live line on a terminal, one line per 10 % step in a log."""
+
+    def __init__(self, stream=None):
+        self.stream = stream if stream is not None else sys.stderr
+        self.live = self.stream.isatty()
+        self.last_step = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        fraction = done / total if total else 1.0
+        step = int(fraction * 10)
+        if not self.live and step == self.last_step:
+            return
+        self.last_step = step
+        text = f"video upload: {100 * fraction:5.1f}% ({done / 1e6:.1f} of {total / 1e6:.1f} MB)"
+        ending = "\n" if fraction >= 1.0 or not self.live else ""
+        self.stream.write(("\r" if self.live else "") + text + ending)
+        self.stream.flush()
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m production.publish", description=__doc__.splitlines()[0])
+    parser.add_argument("--package", type=Path, default=FINAL, help="package directory (default media/final)")
+    parser.add_argument("--config", type=Path, default=CONFIG_PATH, help="video.toml to read")
+    parser.add_argument("--dry-run", action="store_true", help="check locally and print the requests; send nothing")
+    parser.add_argument("--client-secrets", help=f"OAuth client JSON of type Desktop app (or ${SECRETS_ENV})")
+    parser.add_argument("--no-browser", action="store_true", help="sign in by pasting an address (headless, SSH)")
+    parser.add_argument("--reauth", action="store_true", help="ignore the stored token and sign in again")
+    parser.add_argument("--privacy", choices=PRIVACY, help="override [youtube] privacy from video.toml")
+    parser.add_argument("--video-id", help="attach captions and thumbnail to this uploaded video; skip the upload")
+    parser.add_argument("--no-captions", action="store_true", help="do not upload captions")
+    parser.add_argument("--no-thumbnail", action="store_true", help="do not set the thumbnail")
+    parser.add_argument("--chunk-mib", type=int, default=DEFAULT_CHUNKSIZE // 2**20, help="upload chunk size (MiB)")
+    parser.add_argument("--max-retries", type=int, default=8, help="retries per request on 5xx/network errors")
+    args = parser.parse_args(argv)
+    if not 1 <= args.chunk_mib <= 1024:
+        parser.error(f"--chunk-mib must be in 1..1024, got {args.chunk_mib}")
+    if not 0 <= args.max_retries <= 20:
+        parser.error(f"--max-retries must be in 0..20, got {args.max_retries}")
+    return args
+
+
+def connect(args: argparse.Namespace):
+    """Sign in (stored token or browser) and return the authorised YouTube service."""
+    from production.youtube_api import service_for
+    from production.youtube_auth import get_credentials
+
+    return service_for(get_credentials(args.client_secrets, no_browser=args.no_browser, reauth=args.reauth))
+
+
+def main(argv: list[str] | None = None, *, service_factory: Callable[[argparse.Namespace], Any] = connect) -> int:
+    """Check the package, then print the plan (--dry-run) or upload it; returns the exit status."""
+    args = parse_args(argv)
+    chunksize = args.chunk_mib * 2**20
+    try:
+        plan = build_plan(args.package, load_config(args.config), args.privacy)
+        for warning in plan.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        if args.dry_run:
+            print("\n".join(summary(plan) + auth_status(args.client_secrets)))
+            print("requests that would be sent (no credentials shown; captions and thumbnail use the new id):")
+            print(json.dumps(planned_requests(plan, chunksize), indent=2, ensure_ascii=False))
+            print("dry run passed: the package is ready to upload")
+            return 0
+        video_id = publish(plan, service_factory(args), RetryPolicy(max_retries=args.max_retries),
+                           chunksize=chunksize, video_id=args.video_id, captions=not args.no_captions,
+                           thumbnail=not args.no_thumbnail, progress=ProgressPrinter())
+        print(f"done: https://studio.youtube.com/video/{video_id}/edit")
+        return 0
+    except (PackageError, AuthError, PublishError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
