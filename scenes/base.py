@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from manim import config
 from manim_voiceover import VoiceoverScene
@@ -37,13 +38,15 @@ class ChapterScene(VoiceoverScene):
     """Base class of every chapter: set ``chapter`` to the module's slug (the narration file's stem)."""
 
     chapter: str = ""
+    #: Folder of the narration script; None means scenes/narration (tests point it at fixtures).
+    narration_dir: Path | None = None
     #: Called as hook(scene, beat_key) when each beat ends; tests use it to inspect on-screen state.
     beat_end_hooks: list[Callable[[ChapterScene, str], None]] = []
 
     def setup(self) -> None:
         super().setup()
         self.camera.background_color = S.BACKGROUND
-        self.script = load_script(self.chapter)
+        self.script = load_script(self.chapter, self.narration_dir)
         self.beats_done: list[str] = []
         service = make_service()
         self.voiced = service is not None
@@ -60,10 +63,12 @@ class ChapterScene(VoiceoverScene):
         """One storyboard beat: a section (and a slide when presenting) timed by its narration."""
         text = self.beat_text(key)
         self.beats_done.append(key)
-        self.next_section(key)
         next_slide = getattr(self, "next_slide", None)
         if next_slide is not None and os.environ.get("MLE2MAP_SLIDES"):
-            next_slide(notes=text, loop=loop)
+            # manim-slides' next_slide also opens the section; a separate next_section would leave it empty.
+            next_slide(key, notes=text, loop=loop)
+        else:
+            self.next_section(key)
         if self.voiced:
             with self.voiceover(text=text) as tracker:
                 yield tracker

@@ -53,7 +53,7 @@ class PriorScene(ChapterScene):
         noise = VGroup(ctex(r"\sigma_n"), label("noise in the prices", S.LABEL_SIZE, S.NOISE)).arrange(RIGHT)
         belief = VGroup(ctex(r"\sigma"), label("belief about w", S.LABEL_SIZE, S.PRIOR)).arrange(RIGHT)
         pair = VGroup(noise, belief).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
-        pair.next_to(self.slider, DOWN, buff=0.6).align_to(self.slider, LEFT)
+        pair.next_to(self.slider, DOWN, buff=0.6).to_edge(RIGHT, buff=S.MARGIN)
         with self.beat("two_sigmas") as t:
             self.play(self.sigma.animate.set_value(P.SIGMA_START), FadeIn(pair, shift=UP * 0.2),
                       run_time=min(2.0, t.duration * 0.5))

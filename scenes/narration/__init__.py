@@ -9,13 +9,13 @@ HERE = Path(__file__).parent
 _HEADING = re.compile(r"^##\s+([a-z0-9_]+)\s*$")
 
 
-def script_path(chapter: str) -> Path:
-    return HERE / f"{chapter}.md"
+def script_path(chapter: str, directory: Path | None = None) -> Path:
+    return (directory or HERE) / f"{chapter}.md"
 
 
-def load_script(chapter: str) -> dict[str, str]:
+def load_script(chapter: str, directory: Path | None = None) -> dict[str, str]:
     """Beat key -> narration text, in file order. Lines starting with '>' are author notes, not spoken."""
-    path = script_path(chapter)
+    path = script_path(chapter, directory)
     if not path.is_file():
         raise ValueError(f"narration script for chapter {chapter!r} not found at {path}")
     beats: dict[str, list[str]] = {}
@@ -41,9 +41,14 @@ def load_script(chapter: str) -> dict[str, str]:
     return texts
 
 
-WORDS_PER_SECOND = 2.6
+# Calibrated on the espeak voice (en-us+m3, 160 wpm) over every beat of the scripts: it speaks about
+# 2.95 words or 15.9 characters a second. Characters predict each beat's length better than words
+# (mean error 3.6 % against 4.9 %), so the estimate counts characters.
+WORDS_PER_SECOND = 2.95
+CHARS_PER_SECOND = 15.9
+BEAT_OVERHEAD = 0.16  # seconds of silence espeak adds around a beat
 
 
 def estimated_duration(text: str) -> float:
-    """Speaking time of ``text`` at a calm explainer pace (used for --no-voice and silent previews)."""
-    return 0.4 + len(text.split()) / WORDS_PER_SECOND
+    """Speaking time of ``text`` by the default voice (used for --no-voice and silent previews)."""
+    return BEAT_OVERHEAD + len(" ".join(text.split())) / CHARS_PER_SECOND
