@@ -11,12 +11,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mathcore import parameters as P
-from mathcore.validate import paired, positive
+from mathcore.validate import finite, int_in_range, paired, positive
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """Paired observations with the units they are measured in."""
+    """Paired observations with the units they are measured in (stored as read-only copies)."""
 
     x: NDArray[np.float64]
     y: NDArray[np.float64]
@@ -26,19 +26,19 @@ class Dataset:
     meta: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        x, y = paired(self.x, self.y)
-        object.__setattr__(self, "x", x)
-        object.__setattr__(self, "y", y)
+        for name, values in zip(("x", "y"), paired(self.x, self.y), strict=True):
+            values = values.copy()
+            values.setflags(write=False)
+            object.__setattr__(self, name, values)
 
     def __len__(self) -> int:
         return int(self.x.size)
 
     def with_point(self, index: int, x: float, y: float) -> Dataset:
         """A copy with point ``index`` moved to (x, y) (the animated drag)."""
-        if not 0 <= index < len(self):
-            raise ValueError(f"index must be from 0 to {len(self) - 1}, got {index}")
+        index = int_in_range("index", index, 0, len(self) - 1)
         xs, ys = self.x.copy(), self.y.copy()
-        xs[index], ys[index] = x, y
+        xs[index], ys[index] = finite("x", x), finite("y", y)
         return Dataset(xs, ys, self.name, self.x_label, self.y_label, dict(self.meta))
 
 
@@ -60,6 +60,7 @@ def smooth_source(x: NDArray[np.float64]) -> NDArray[np.float64]:
 
 def _noisy(n: int, seed: int, noise: float) -> Dataset:
     """n samples of the smooth source, spread evenly over (0, 1) with a little jitter in x."""
+    n = int_in_range("n", n, 2, 10_000)
     rng = np.random.default_rng(seed)
     spacing = 0.84 / (n - 1)
     x = np.linspace(0.08, 0.92, n) + rng.uniform(-0.3 * spacing, 0.3 * spacing, n)
@@ -84,31 +85,65 @@ def polynomial_playground(seed: int = 1) -> Dataset:
 
 
 def load_csv(path: str | Path, sigma_n: float = P.SIGMA_N) -> Dataset:
-    """Read a CSV with header columns ``x`` and ``y``; errors name the line and the column."""
+    """Read (x, y) pairs from a CSV: a header naming columns ``x`` and ``y`` (any case, any other columns
+    ignored), or no header and exactly two numeric columns. Errors name the file, line and column."""
     positive("sigma_n", sigma_n)
     p = Path(path)
     if not p.is_file():
         raise ValueError(f"csv path {str(p)!r} does not exist or is not a file")
+    try:
+        with p.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            rows = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
+    except UnicodeDecodeError:
+        raise ValueError(f"csv {p.name}: must be UTF-8 text") from None
+    except csv.Error as err:
+        raise ValueError(f"csv {p.name}: malformed CSV ({err})") from None
+    if not rows:
+        raise ValueError(f"csv {p.name}: needs a header naming columns x and y, or two numeric columns; file is empty")
+    columns, rows = _columns(p.name, rows)
     xs: list[float] = []
     ys: list[float] = []
-    with p.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        columns = [c.strip().lower() for c in (reader.fieldnames or [])]
-        for needed in ("x", "y"):
-            if needed not in columns:
-                raise ValueError(f"csv {p.name}: missing column {needed!r} (header must name columns x and y)")
-        reader.fieldnames = columns
-        for row in reader:
-            line = reader.line_num
-            for col, out in (("x", xs), ("y", ys)):
-                cell = (row.get(col) or "").strip()
-                try:
-                    value = float(cell)
-                except ValueError:
-                    raise ValueError(f"csv {p.name} line {line}: column {col!r} is not a number: {cell!r}") from None
-                if not math.isfinite(value):
-                    raise ValueError(f"csv {p.name} line {line}: column {col!r} must be finite, got {cell!r}")
-                out.append(value)
+    for line, row in rows:
+        for col, out in (("x", xs), ("y", ys)):
+            out.append(_cell(p.name, line, row, col, columns[col]))
     if len(xs) < 2:
         raise ValueError(f"csv {p.name}: needs at least 2 data rows, got {len(xs)}")
     return Dataset(np.array(xs), np.array(ys), p.stem, "x", "y", {"sigma_n": sigma_n})
+
+
+def _columns(name: str, rows: list[tuple[int, list[str]]]) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
+    """Column indices of x and y, and the data rows (the header row removed when there is one)."""
+    line, first = rows[0]
+    cells = [c.strip().lower() for c in first]
+    if len(cells) == 2 and all(_is_number(c) for c in cells):
+        return {"x": 0, "y": 1}, rows
+    for needed in ("x", "y"):
+        if needed not in cells:
+            raise ValueError(
+                f"csv {name} line {line}: missing column {needed!r} "
+                "(the header must name columns x and y, or every row must be a bare numeric x,y pair)"
+            )
+    return {"x": cells.index("x"), "y": cells.index("y")}, rows[1:]
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _cell(name: str, line: int, row: list[str], col: str, index: int) -> float:
+    """The finite number in column ``col`` of a data row, or a ValueError naming the line."""
+    if index >= len(row) or not row[index].strip():
+        raise ValueError(f"csv {name} line {line}: column {col!r} is empty or missing")
+    cell = row[index].strip()
+    try:
+        value = float(cell)
+    except ValueError:
+        raise ValueError(f"csv {name} line {line}: column {col!r} is not a number: {cell!r}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"csv {name} line {line}: column {col!r} must be a finite number, got {cell!r}")
+    return value
