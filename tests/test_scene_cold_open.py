@@ -1,0 +1,81 @@
+"""Chapter 1: the ridge loss and the prior follow their closed forms; the thumbnail still is readable."""
+
+import numpy as np
+import pytest
+from manim import tempconfig
+from PIL import Image
+
+from mathcore import parameters as P
+from mathcore.datasets import house_prices
+from mathcore.objectives import ridge_penalty
+from scenes import style as S
+from scenes.ch01_cold_open import ColdOpenScene, ThumbnailScene
+from tests.scene_harness import run_scene
+from tests.test_scene_posterior import inside_frame, near_colour, snapshot, to_pixel
+
+BEATS = ["ridge_loss", "gaussian_prior", "the_question", "title_card"]
+
+
+def probe(scene, key):
+    p = scene.panels
+    la, pa = p.loss_plot.axes, p.prior_plot.axes
+    return {"inside": inside_frame(scene),
+            "loss": np.array([la.p2c(q) for q in p.loss_curve.points[0::4]]),
+            "penalty": np.array([la.p2c(q) for q in p.penalty_curve.points[0::4]]),
+            "prior": np.array([pa.p2c(q) for q in p.prior_curve.points[0::4]]),
+            "min": np.array(la.p2c(p.loss_min.get_center()))}
+
+
+@pytest.fixture(scope="module")
+def states(tmp_path_factory):
+    return run_scene(ColdOpenScene, probe, tmp_path_factory.mktemp("ch01"))[1]
+
+
+def scene_top(points):
+    return points[:, 1].max()
+
+
+def test_panels_follow_closed_forms(states):
+    assert list(states) == BEATS
+    d = house_prices()
+    lam = P.SIGMA_N**2 / P.SIGMA_START**2
+    w_star = np.sum(d.x * d.y) / (np.sum(d.x**2) + lam)
+    for key, state in states.items():
+        assert state["inside"], f"something leaves the frame margin at the end of {key}"
+        loss = state["loss"]
+        loss = loss[loss[:, 1] < scene_top(loss) - 1e-9]  # points cut at the plot's top edge are interpolated
+        expected = ((d.y[None, :] - loss[:, :1] * d.x[None, :]) ** 2).sum(axis=1) + lam * loss[:, 0] ** 2
+        np.testing.assert_allclose(loss[:, 1], expected, rtol=1e-9, atol=1e-6)
+        np.testing.assert_allclose(state["penalty"][:, 1], lam * state["penalty"][:, 0] ** 2, atol=1e-6)
+        w = state["prior"][:, 0]
+        gauss = np.exp(-(w**2) / (2 * P.SIGMA_START**2)) / np.sqrt(2 * np.pi * P.SIGMA_START**2)
+        np.testing.assert_allclose(state["prior"][:, 1], gauss, atol=1e-9)
+        assert abs(state["min"][0] - w_star) < 1e-9
+        assert abs(state["min"][1] - (np.sum((d.y - w_star * d.x) ** 2) + lam * w_star**2)) < 1e-6
+
+
+def test_ridge_penalty():
+    np.testing.assert_allclose(ridge_penalty([-2.0, 0.0, 3.0], 0.5), [2.0, 0.0, 4.5])
+    with pytest.raises(ValueError, match="lambda"):
+        ridge_penalty([1.0], -1.0)
+
+
+def test_thumbnail_still(tmp_path):
+    with tempconfig({"dry_run": True, "pixel_width": 320, "pixel_height": 180, "media_dir": str(tmp_path),
+                     "verbosity": "ERROR", "progress_bar": "none"}):
+        scene = ThumbnailScene()
+        scene.render()
+        assert inside_frame(scene)
+        image = snapshot(scene, 640, 360)
+        path = tmp_path / "thumbnail.png"
+        Image.fromarray(image).save(path)
+        image = np.asarray(Image.open(path).convert("RGB"))
+        assert image.std() > 20, "thumbnail is nearly blank"
+        title = scene.mobjects[0]
+        assert title.height > 0.6, "title text must be big"
+        assert (np.abs(image.astype(int) - [255, 255, 255]).max(axis=-1) < 30).sum() > 2000, "white title text"
+        bell_peak = to_pixel(scene.mobjects[1][2][0][2].get_top(), 640, 360)
+        assert near_colour(image, bell_peak[0] + 2, bell_peak[1], str(S.PRIOR.to_hex())) >= 3
+        box = scene.mobjects[2]
+        assert near_colour(image, *to_pixel(box.get_corner(np.array([-1, 0, 0])), 640, 360),
+                           str(S.LAMBDA.to_hex())) >= 3

@@ -1,0 +1,76 @@
+"""Chapter 4: the fits equal independent least-squares polynomials, and the readouts show their errors."""
+
+import numpy as np
+import pytest
+from numpy.polynomial import Polynomial
+
+from mathcore import parameters as P
+from mathcore.datasets import five_noisy_points, fresh_points
+from mathcore.polynomial import rms_error
+from scenes.ch04_overfitting import OverfittingScene
+from tests.scene_harness import run_scene
+from tests.test_scene_posterior import inside_frame
+
+BEATS = ["five_points", "growing_degree", "degree_four", "fresh_points"]
+
+
+def probe(scene, key):
+    axes = scene.plot.axes
+    state = {"inside": inside_frame(scene), "degree": scene.degree.get_value(),
+             "dots": np.array([axes.p2c(d.get_center()) for d in scene.dots])}
+    if key != "five_points":
+        state["curve"] = np.array([axes.p2c(p) for p in scene.curve.points[0::4]])
+        shown = scene.fresh_readout in scene.mobjects  # its updater runs only once it is on screen
+        state["shown"] = (scene.degree_readout.shown, scene.train_readout.shown,
+                          scene.fresh_readout.shown if shown else None)
+    if key == "fresh_points":
+        state["gaps"] = np.array([[axes.p2c(g.get_start()), axes.p2c(g.get_end())] for g in scene.gaps])
+    return state
+
+
+@pytest.fixture(scope="module")
+def states(tmp_path_factory):
+    return run_scene(OverfittingScene, probe, tmp_path_factory.mktemp("ch04"))[1]
+
+
+def least_squares(degree):
+    d = five_noisy_points()
+    return Polynomial.fit(d.x, d.y, degree)
+
+
+def rms(poly, data):
+    return float(np.sqrt(np.mean((poly(data.x) - data.y) ** 2)))
+
+
+def test_beats_and_degrees(states):
+    assert list(states) == BEATS
+    assert [states[k]["degree"] for k in BEATS] == [P.OVERFIT_DEGREES[0], P.OVERFIT_DEGREES[-2],
+                                                    P.OVERFIT_DEGREES[-1], P.OVERFIT_DEGREES[-1]]
+    for key, state in states.items():
+        assert state["inside"], f"something leaves the frame margin at the end of {key}"
+
+
+def test_points_curves_and_readouts(states):
+    data, fresh = five_noisy_points(), fresh_points()
+    for key, state in states.items():
+        np.testing.assert_allclose(state["dots"][:, :2], np.c_[data.x, data.y], atol=1e-9)
+        if key == "five_points":
+            continue
+        degree = int(state["degree"])
+        poly = least_squares(degree)
+        np.testing.assert_allclose(state["curve"][:, 1], poly(state["curve"][:, 0]), atol=1e-6)
+        fresh_shown = round(rms(poly, fresh), 2) if key == "fresh_points" else None
+        assert state["shown"] == (degree, round(rms(poly, data), 2), fresh_shown)
+    four = least_squares(P.OVERFIT_DEGREES[-1])
+    assert states["degree_four"]["shown"][1] == 0.0, "degree four passes through all five points"
+    assert rms(four, fresh) > 3 * rms(least_squares(1), data), "fresh points fall far from the degree-4 curve"
+    gaps = states["fresh_points"]["gaps"]
+    np.testing.assert_allclose(gaps[:, 0, :2], np.c_[fresh.x, fresh.y], atol=1e-9)
+    np.testing.assert_allclose(gaps[:, 1, :2], np.c_[fresh.x, four(fresh.x)], atol=1e-6)
+
+
+def test_rms_error_is_root_mean_square():
+    assert rms_error([1.0, 2.0, 3.0], [1.0, 2.0, 3.0]) == 0.0
+    assert abs(rms_error([0.0, 0.0], [3.0, 4.0]) - np.sqrt(12.5)) < 1e-12
+    with pytest.raises(ValueError, match="same length"):
+        rms_error([1.0], [1.0, 2.0])

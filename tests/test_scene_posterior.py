@@ -1,0 +1,130 @@
+"""Chapter 6: curves, MLE/MAP markers and readouts against closed forms at every beat; one rendered key frame."""
+
+import numpy as np
+import pytest
+from manim import Camera, VMobject, config
+from PIL import Image
+
+from mathcore import parameters as P
+from mathcore.datasets import house_prices
+from mathcore.posterior import shrinkage_factor
+from scenes import style as S
+from scenes.ch06_posterior import PosteriorScene
+from tests.scene_harness import run_scene
+
+BEATS = ["bayes_rule", "three_curves", "sigma_tight", "sigma_wide"]
+
+
+def snapshot(scene, width: int = 640, height: int = 360) -> np.ndarray:
+    """The scene's current frame rendered by a fresh Cairo camera, as an RGB array."""
+    camera = Camera(pixel_width=width, pixel_height=height, background_color=S.BACKGROUND)
+    camera.capture_mobjects(scene.mobjects)
+    return np.asarray(camera.get_image().convert("RGB"))
+
+
+def to_pixel(point: np.ndarray, width: int, height: int) -> tuple[int, int]:
+    col = (point[0] / config.frame_width + 0.5) * width
+    row = (0.5 - point[1] / config.frame_height) * height
+    return int(round(row)), int(round(col))
+
+
+def near_colour(image: np.ndarray, row: int, col: int, hex_colour: str, radius: int = 6, tol: int = 40) -> int:
+    """How many pixels within ``radius`` of (row, col) are within ``tol`` of ``hex_colour`` on every channel."""
+    rgb = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)])
+    patch = image[max(0, row - radius):row + radius + 1, max(0, col - radius):col + radius + 1].astype(int)
+    return int(np.all(np.abs(patch - rgb) <= tol, axis=-1).sum())
+
+
+def inside_frame(scene) -> bool:
+    """Every visible mobject lies inside the frame minus the margin."""
+    half_w, half_h = config.frame_width / 2 - S.MARGIN + 1e-3, config.frame_height / 2 - S.MARGIN + 1e-3
+    for mob in scene.mobjects:
+        for part in mob.family_members_with_points():
+            if not isinstance(part, VMobject):
+                continue
+            opacity = max(np.max(part.get_stroke_opacities(), initial=0), np.max(part.get_fill_opacities(), initial=0))
+            if opacity == 0:
+                continue
+            pts = part.points
+            if np.any(np.abs(pts[:, 0]) > half_w) or np.any(np.abs(pts[:, 1]) > half_h):
+                return False
+    return True
+
+
+def probe(scene, key):
+    state = {"sigma": scene.sigma.get_value(), "inside": inside_frame(scene)}
+    if key == "bayes_rule":
+        return state
+    axes = scene.plot.axes
+    state["mle_x"] = axes.p2c(scene.mle_marker.line.get_start())[0]
+    state["map_x"] = axes.p2c(scene.map_marker.line.get_start())[0]
+    state["shown"] = (scene.mle_readout.shown, scene.map_readout.shown, scene.ratio_readout.shown)
+    state["curves"] = {name: np.array([axes.p2c(p) for p in curve.points[0::4]])
+                       for name, curve in (("like", scene.like_curve), ("prior", scene.prior_curve),
+                                           ("post", scene.post_curve))}
+    if key == "sigma_tight":
+        image = snapshot(scene)
+        state["image"] = image
+        state["peaks"] = {name: to_pixel(axes.c2p(x, 1.0), image.shape[1], image.shape[0])
+                          for name, x in (("prior", 0.0), ("post", state["map_x"]), ("like", state["mle_x"]))}
+    return state
+
+
+def closed_forms(sigma):
+    """MLE, MAP and the three peak-1 curves of the slope model, written out independently of mathcore."""
+    d = house_prices()
+    sxx, sxy = float(np.sum(d.x**2)), float(np.sum(d.x * d.y))
+    mle = sxy / sxx
+    map_ = sxy / (sxx + P.SIGMA_N**2 / sigma**2)
+    post_var = 1.0 / (sxx / P.SIGMA_N**2 + 1.0 / sigma**2)
+    return mle, map_, {
+        "like": lambda w: np.exp(-((w - mle) ** 2) * sxx / (2 * P.SIGMA_N**2)),
+        "prior": lambda w: np.exp(-(w**2) / (2 * sigma**2)),
+        "post": lambda w: np.exp(-((w - map_) ** 2) / (2 * post_var)),
+    }
+
+
+@pytest.fixture(scope="module")
+def states(tmp_path_factory):
+    return run_scene(PosteriorScene, probe, tmp_path_factory.mktemp("ch06"))[1]
+
+
+def test_posterior_scene_matches_closed_forms(states):
+    assert list(states) == BEATS
+    assert states["bayes_rule"]["sigma"] == P.SIGMA_START
+    assert states["sigma_tight"]["sigma"] == P.SIGMA_MIN
+    assert states["sigma_wide"]["sigma"] == P.SIGMA_MAX
+    for key, state in states.items():
+        assert state["inside"], f"something leaves the frame margin at the end of {key}"
+        if key == "bayes_rule":
+            continue
+        mle, map_, curves = closed_forms(state["sigma"])
+        assert abs(state["mle_x"] - mle) < 1e-6
+        assert abs(state["map_x"] - map_) < 1e-6
+        assert state["shown"] == (round(mle, 2), round(map_, 2), round(map_ / mle, 2))
+        for name, xy in state["curves"].items():
+            expected = curves[name](xy[:, 0])  # each curve is scaled so its highest grid sample is 1
+            np.testing.assert_allclose(xy[:, 1], expected / expected.max(), atol=1e-6, err_msg=f"{name} at {key}")
+    tight, wide = states["sigma_tight"], states["sigma_wide"]
+    assert tight["map_x"] <= tight["mle_x"] / 2, "a tight prior drags the MAP at least halfway to zero"
+    assert abs(wide["map_x"] - wide["mle_x"]) <= 0.02 * wide["mle_x"], "a wide prior lets the MAP reach the MLE"
+
+
+def test_key_frame_shows_each_curve_in_its_colour(states, tmp_path):
+    state = states["sigma_tight"]
+    path = tmp_path / "sigma_tight.png"
+    Image.fromarray(state["image"]).save(path)
+    image = np.asarray(Image.open(path).convert("RGB"))
+    assert image.std() > 5, "key frame is blank"
+    for name, colour in (("prior", "#7F77DD"), ("post", "#1D9E75"), ("like", "#D85A30")):
+        row, col = state["peaks"][name]
+        assert near_colour(image, row, col, colour) >= 3, f"no {colour} pixels at the {name} peak"
+    bg = str(S.BACKGROUND.to_hex())
+    assert near_colour(image, 5, 5, bg, radius=4, tol=3) > 0
+
+
+def test_shrinkage_factor_is_map_over_mle():
+    d = house_prices()
+    for sigma in (P.SIGMA_MIN, P.SIGMA_START, P.SIGMA_MAX):
+        _, map_, _ = closed_forms(sigma)
+        assert abs(shrinkage_factor(d.x, P.SIGMA_N, sigma) - map_ / (np.sum(d.x * d.y) / np.sum(d.x**2))) < 1e-12
