@@ -1,0 +1,179 @@
+"""Chapter 8: data loss + lambda w^2 beside -log p(w | D); as lambda slides both minima stay together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    ValueTracker,
+    VGroup,
+    Write,
+)
+
+from mathcore import parameters as P
+from mathcore.datasets import house_prices
+from mathcore.likelihood import log_likelihood
+from mathcore.objectives import TwoViews, data_loss, neg_log_posterior, ridge_objective, ridge_penalty, two_views
+from mathcore.prior import gaussian_prior_logpdf
+from mathcore.regularization import lambda_from_sigmas, sigma_from_lambda
+from scenes import style as S
+from scenes.base import ChapterScene
+from scenes.parts import Readout, Slider, ctex, label, make_axes, tracked_curve
+
+PLOT_W = (0.0, 4.0, 1.0)
+LEFT_Y = (0.0, 150.0, 50.0)
+RIGHT_Y = (0.0, 45.0, 15.0)
+PANEL_X, PANEL_W, PANEL_H, PANEL_TOP, HEADING_Y = 3.5, 5.0, 3.1, 2.0, 3.35
+
+
+class MinimumMarker(VGroup):
+    """A dot on a curve's minimum with a dashed drop line to the w axis, following ``where()``."""
+
+    def __init__(self, axes, where: Callable[[], float], curve_at: Callable[[np.ndarray], np.ndarray]) -> None:
+        self.axes, self.where, self.curve_at = axes, where, curve_at
+        self.line = DashedLine(ORIGIN, UP, color=S.POSTERIOR, stroke_width=3)
+        self.dot = Dot(radius=0.09, color=S.WEIGHT)
+        super().__init__(self.line, self.dot)
+        self.add_updater(lambda m: m.follow())
+        self.follow()
+
+    def follow(self) -> None:
+        w = self.where()
+        top = self.axes.c2p(w, float(self.curve_at(np.array([w]))[0]))
+        self.line.put_start_and_end_on(self.axes.c2p(w, 0), top)
+        self.dot.move_to(top)
+
+    @property
+    def w(self) -> float:
+        """The marker's w, read back from the dot's position on the axes."""
+        return float(self.axes.p2c(self.dot.get_center())[0])
+
+
+class TwoViewsScene(ChapterScene):
+    chapter = "ch08_two_views"
+
+    def construct(self) -> None:
+        self.data = house_prices()
+        self.story_lambda = lambda_from_sigmas(P.SIGMA_N, P.SIGMA_START)
+        self.lam = ValueTracker(self.story_lambda)
+        w = P.w_grid()
+        self.w = w[(w >= PLOT_W[0]) & (w <= PLOT_W[1])]
+        self._cache: tuple[float, TwoViews] | None = None
+        self.two_views_beat()
+        self.same_minimum_beat()
+        self.lambda_strong_beat()
+        self.lambda_weak_beat()
+        self.same_math_beat()
+
+    # -- mathcore --------------------------------------------------------------------------------
+    def views(self) -> TwoViews:
+        """Both objectives at the current lambda (computed once per frame, shared by every updater)."""
+        lam = self.lam.get_value()
+        if self._cache is None or self._cache[0] != lam:
+            self._cache = (lam, two_views(self.w, self.data.x, self.data.y, P.SIGMA_N, lam))
+        return self._cache[1]
+
+    def sigma(self) -> float:
+        return sigma_from_lambda(self.lam.get_value(), P.SIGMA_N)
+
+    # -- layout ----------------------------------------------------------------------------------
+    def panel(self, y_range: tuple[float, float, float], side: np.ndarray, title: str, formula) -> VGroup:
+        plot = make_axes(PLOT_W, y_range, PANEL_W, PANEL_H, None, None)
+        plot[1].add(ctex("w", size=S.BODY_SIZE).next_to(plot.axes.x_axis, RIGHT, buff=0.15))
+        plot.set_x(side[0] * PANEL_X)
+        plot.shift(UP * (PANEL_TOP - plot.axes.get_top()[1]))
+        heading = label(title, S.HEADING_SIZE * 0.75, S.TEXT).set_y(HEADING_Y)
+        formula.next_to(heading, DOWN, buff=0.25)
+        VGroup(heading, formula).set_x(plot.axes.get_x())
+        plot.heading = VGroup(heading, formula)
+        return plot
+
+    def two_views_beat(self) -> None:
+        x, y = self.data.x, self.data.y
+        left_formula = ctex(r"\sum(", "y_i", "-", "w", "x_i", r")^2", "+", r"\lambda", "w^2",
+                            colors={r"\sum(": S.LIKELIHOOD, "-": S.LIKELIHOOD, r")^2": S.LIKELIHOOD})
+        right_formula = ctex(r"-\log", "p(", "D", "|", "w", ")", r"-\log", "p(", "w", ")",
+                             colors={"p(": S.LIKELIHOOD, "|": S.LIKELIHOOD, ")": S.LIKELIHOOD})
+        for part in right_formula.submobjects[7:]:
+            if part.tex_string in ("p(", ")"):
+                part.set_color(S.PRIOR)
+        self.left = self.panel(LEFT_Y, LEFT, "Regularisation view", left_formula)
+        self.right = self.panel(RIGHT_Y, RIGHT, "Bayesian view", right_formula)
+        la, ra = self.left.axes, self.right.axes
+        self.left_curves = VGroup(
+            tracked_curve(la, self.w, lambda: data_loss(self.w, x, y), S.LIKELIHOOD, 3),
+            tracked_curve(la, self.w, lambda: ridge_penalty(self.w, self.lam.get_value()), S.LAMBDA, 3),
+            tracked_curve(la, self.w, lambda: self.views().ridge, S.POSTERIOR, 6),
+        )
+        self.right_curves = VGroup(
+            tracked_curve(ra, self.w, lambda: -log_likelihood(self.w, x, y, P.SIGMA_N), S.LIKELIHOOD, 3),
+            tracked_curve(ra, self.w, lambda: -gaussian_prior_logpdf(self.w, self.sigma()), S.PRIOR, 3),
+            tracked_curve(ra, self.w, lambda: self.views().neg_log_post, S.POSTERIOR, 6),
+        )
+        with self.beat("two_views") as t:
+            step = t.duration / 5
+            self.play(FadeIn(self.left.heading, shift=DOWN * 0.2), Create(self.left), run_time=step)
+            self.play(Create(self.left_curves[0]), Create(self.left_curves[1]), run_time=step * 0.7)
+            self.play(Create(self.left_curves[2]), run_time=step * 0.5)
+            self.play(FadeIn(self.right.heading, shift=DOWN * 0.2), Create(self.right), run_time=step)
+            self.play(Create(self.right_curves[0]), Create(self.right_curves[1]), run_time=step * 0.7)
+            self.play(Create(self.right_curves[2]), run_time=step * 0.5)
+
+    def same_minimum_beat(self) -> None:
+        la, ra = self.left.axes, self.right.axes
+        self.left_marker = MinimumMarker(la, lambda: self.views().ridge_argmin, lambda w: ridge_objective(
+            w, self.data.x, self.data.y, self.lam.get_value()))
+        self.right_marker = MinimumMarker(ra, lambda: self.views().neg_log_post_argmin, lambda w: neg_log_posterior(
+            w, self.data.x, self.data.y, P.SIGMA_N, self.lam.get_value()))
+        self.left_readout = Readout(r"w^*", lambda: self.views().ridge_argmin, S.POSTERIOR)
+        self.right_readout = Readout(r"w_{\text{MAP}}", lambda: self.views().neg_log_post_argmin, S.POSTERIOR)
+        for readout, plot in ((self.left_readout, self.left), (self.right_readout, self.right)):
+            readout.next_to(plot, DOWN, buff=0.3).set_x(plot.axes.get_x())
+        self.slider = Slider(self.lam, min(P.LAMBDA_SWEEP), max(P.LAMBDA_SWEEP), r"\lambda", S.LAMBDA, length=3.0)
+        self.slider.move_to(DOWN * 3.0)
+        self.sigma_readout = Readout(r"\sigma", lambda: self.sigma(), S.PRIOR, size=S.LABEL_SIZE)
+        self.sigma_readout.next_to(self.slider.track, RIGHT, buff=0.4)
+        with self.beat("same_minimum") as t:
+            self.play(Create(self.left_marker), Create(self.right_marker), run_time=min(1.5, t.duration * 0.2))
+            self.play(FadeIn(self.left_readout), FadeIn(self.right_readout), run_time=1.0)
+            self.play(FadeIn(self.slider), FadeIn(self.sigma_readout), run_time=1.0)
+
+    def sweep(self, targets: list[float], total: float) -> None:
+        for value in targets:
+            self.play(self.lam.animate.set_value(value), run_time=total / len(targets))
+
+    def lambda_strong_beat(self) -> None:
+        targets = sorted(v for v in P.LAMBDA_SWEEP if v > self.story_lambda)
+        with self.beat("lambda_strong", loop=True) as t:
+            self.sweep(targets, max(3.0, t.duration * 0.75))
+
+    def lambda_weak_beat(self) -> None:
+        with self.beat("lambda_weak", loop=True) as t:
+            self.sweep([min(P.LAMBDA_SWEEP)], max(3.0, t.duration * 0.7))
+
+    def same_math_beat(self) -> None:
+        identity = ctex(r"-\log", "p(", "w", "|", "D", ")", "=", r"\frac{1}{2", r"\sigma_n^2", "}", r"\Big[",
+                        r"\sum(", "y_i", "-", "w", "x_i", r")^2", "+", r"\lambda", "w^2", r"\Big]", "+",
+                        r"\text{const}", size=S.BODY_SIZE,
+                        colors={"p(": S.POSTERIOR, "|": S.POSTERIOR, ")": S.POSTERIOR, r"\sigma_n^2": S.NOISE,
+                                r"\sum(": S.LIKELIHOOD, "-": S.LIKELIHOOD, r")^2": S.LIKELIHOOD})
+        identity.move_to(self.slider.track).to_edge(DOWN, buff=S.MARGIN + 0.1)
+        with self.beat("same_math") as t:
+            self.play(FadeOut(self.slider), FadeOut(self.sigma_readout), self.lam.animate.set_value(self.story_lambda),
+                      run_time=min(2.0, t.duration * 0.25))
+            self.play(Write(identity), run_time=min(2.5, t.duration * 0.3))
+        everything = VGroup(self.left, self.right, self.left.heading, self.right.heading, self.left_curves,
+                            self.right_curves, self.left_marker, self.right_marker, self.left_readout,
+                            self.right_readout, identity)
+        self.play(FadeOut(everything), run_time=0.8)

@@ -1,0 +1,167 @@
+"""Chapter 7: the algebra on screen is the algebra mathcore implements; the walk downhill is gradient descent."""
+
+import numpy as np
+import pytest
+
+from mathcore import parameters as P
+from mathcore.datasets import house_prices
+from mathcore.likelihood import log_likelihood
+from mathcore.objectives import data_loss, descent_path, neg_log_posterior_gradient, ridge_objective
+from mathcore.posterior import log_posterior_unnormalised
+from mathcore.prior import gaussian_prior_logpdf
+from scenes import style as S
+from scenes.ch07_algebra import STEPS, AlgebraScene
+from tests.scene_harness import run_scene
+
+BEATS = ["why_losses", "negative_log", "two_penalties", "factor_out", "lambda_appears", "ridge"]
+DATA = house_prices()
+
+
+def closed_form_map(sigma_n: float, sigma: float) -> float:
+    x, y = DATA.x, DATA.y
+    return float(np.sum(x * y) / (np.sum(x * x) + sigma_n**2 / sigma**2))
+
+
+def test_descent_path_matches_the_closed_form_iteration():
+    sn, s, rate = P.SIGMA_N, P.SIGMA_START, P.DESCENT_RATE
+    path = descent_path(DATA.x, DATA.y, sn, s, P.DESCENT_START, rate, P.DESCENT_STEPS)
+    target = closed_form_map(sn, s)
+    curvature = np.sum(DATA.x**2) / sn**2 + 1.0 / s**2
+    k = np.arange(P.DESCENT_STEPS + 1)
+    expected = target + (1.0 - rate * curvature) ** k * (P.DESCENT_START - target)
+    np.testing.assert_allclose(path, expected, rtol=1e-12)
+    assert abs(neg_log_posterior_gradient(target, DATA.x, DATA.y, sn, s)) < 1e-9
+    assert abs(path[-1] - target) < abs(path[0] - target) / 10
+
+
+@pytest.mark.parametrize("kwargs, name", [({"rate": 0.0}, "rate"), ({"steps": -1}, "steps"), ({"steps": 1.5}, "steps")])
+def test_descent_path_rejects_bad_input(kwargs, name):
+    args = {"start": 0.0, "rate": 0.1, "steps": 3, **kwargs}
+    with pytest.raises(ValueError, match=name):
+        descent_path(DATA.x, DATA.y, P.SIGMA_N, P.SIGMA_START, **args)
+
+
+@pytest.mark.parametrize("sigma_n, sigma", [(P.SIGMA_N, P.SIGMA_START), (0.7, 0.3), (2.0, 4.0)])
+def test_each_algebra_step_differs_from_mathcore_by_a_constant(sigma_n, sigma):
+    """The three displayed rewrites of -log p(w|D) agree with mathcore up to a w-independent constant."""
+    w = np.linspace(-3.0, 4.0, 57)
+    x, y = DATA.x, DATA.y
+    lik_term = np.sum((y[:, None] - w[None, :] * x[:, None]) ** 2, axis=0) / (2 * sigma_n**2)
+    np.testing.assert_allclose(np.ptp(-log_likelihood(w, x, y, sigma_n) - lik_term), 0.0, atol=1e-9)
+    np.testing.assert_allclose(np.ptp(-gaussian_prior_logpdf(w, sigma) - w**2 / (2 * sigma**2)), 0.0, atol=1e-9)
+    lam = sigma_n**2 / sigma**2
+    bracket = data_loss(w, x, y) + lam * w**2
+    nlp = -log_posterior_unnormalised(w, x, y, sigma_n, sigma)
+    np.testing.assert_allclose(np.ptp(nlp - bracket / (2 * sigma_n**2)), 0.0, atol=1e-9)
+    np.testing.assert_allclose(ridge_objective(w, x, y, lam), bracket, rtol=1e-12)
+
+
+def probe(scene, key):
+    axes = scene.plot.axes
+    state = {}
+    eq = getattr(scene, "eq", None)
+    if eq is not None:
+        state = {"keys": [p.tex_string for p in eq.submobjects], "eq_box": (eq.get_left(), eq.get_right())}
+    pts = scene.total.points[0::4]
+    state["total"] = np.array([axes.p2c(p) for p in pts])
+    state["walker"] = np.asarray(axes.p2c(scene.walker.get_center()))
+    if key == "two_penalties":
+        state["lik"] = np.array([axes.p2c(p) for p in scene.lik_curve.points[0::4]])
+        state["prior"] = np.array([axes.p2c(p) for p in scene.prior_curve.points[0::4]])
+        state["scene_pts"] = {c: m.points[0::4].copy() for c, m in ((S.LIKELIHOOD, scene.lik_curve),
+                              (S.PRIOR, scene.prior_curve), (S.POSTERIOR, scene.total))}
+        scene.renderer.update_frame(scene)
+        state["frame"] = np.array(scene.renderer.get_frame())[:, :, :3].copy()
+    if key == "ridge":
+        state["lam_text"] = scene.values.get_tex_string()
+    return state
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    return run_scene(AlgebraScene, probe, tmp_path_factory.mktemp("ch07"))
+
+
+def test_beats_follow_the_storyboard(run):
+    _, states = run
+    assert list(states) == BEATS
+
+
+def test_equation_on_screen_is_the_step_of_each_beat(run):
+    _, states = run
+    shown = {"why_losses": None, "negative_log": "negative_log", "two_penalties": "two_penalties",
+             "factor_out": "factor_out", "lambda_appears": "lambda_appears", "ridge": "lambda_appears"}
+    half = S.FRAME_W / 2 - S.MARGIN
+    for beat, step in shown.items():
+        state = states[beat]
+        if step is not None:
+            assert state["keys"] == [part[0] for part in STEPS[step]]
+            left, right = state["eq_box"]
+            assert -half <= left[0] and right[0] <= half
+
+
+def test_curves_and_walker_follow_mathcore(run):
+    _, states = run
+    sn, s = P.SIGMA_N, P.SIGMA_START
+    x, y = DATA.x, DATA.y
+    for state in states.values():
+        xy = state["total"]
+        nlp = -log_posterior_unnormalised(xy[:, 0], x, y, sn, s)
+        np.testing.assert_allclose(xy[:, 1], nlp, atol=1e-6)
+        walker_w, walker_v = state["walker"]
+        final = P.DESCENT_START
+        for _ in range(P.DESCENT_STEPS):
+            final -= P.DESCENT_RATE * ((final * x @ x - x @ y) / sn**2 + final / s**2)
+        assert walker_w == pytest.approx(final, abs=1e-6)
+        assert walker_v == pytest.approx(-log_posterior_unnormalised(np.array([final]), x, y, sn, s)[0], abs=1e-6)
+    two = states["two_penalties"]
+    np.testing.assert_allclose(two["lik"][:, 1], -log_likelihood(two["lik"][:, 0], x, y, sn), atol=1e-6)
+    np.testing.assert_allclose(two["prior"][:, 1], -gaussian_prior_logpdf(two["prior"][:, 0], s), atol=1e-6)
+
+
+def test_lambda_value_on_screen_is_sigma_n_squared_over_sigma_squared(run):
+    _, states = run
+    text = states["ridge"]["lam_text"].replace(" ", "")
+    assert text.endswith(f"={P.SIGMA_N**2 / P.SIGMA_START**2:.2f}")
+    assert f"={P.SIGMA_N:g}," in text
+
+
+def rgb(color) -> np.ndarray:
+    return np.array([int(color.to_hex()[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def nearest_palette_hits(frame: np.ndarray, points: np.ndarray, color) -> float:
+    """Share of curve points with a pixel nearby that is best explained as ``color`` blended over the
+    background (anti-aliasing), among all palette colours."""
+    palette = [S.DATA, S.WEIGHT, S.NOISE, S.LIKELIHOOD, S.PRIOR, S.POSTERIOR, S.LAMBDA, S.MUTED]
+    bg = rgb(S.BACKGROUND)
+    vs = np.array([rgb(c) for c in palette]) - bg
+    target = [c.to_hex() for c in palette].index(color.to_hex())
+    h, w = frame.shape[:2]
+    cols = np.clip(((points[:, 0] + S.FRAME_W / 2) / S.FRAME_W * w).astype(int), 1, w - 2)
+    rows = np.clip(((S.FRAME_H / 2 - points[:, 1]) / S.FRAME_H * h).astype(int), 1, h - 2)
+    hits = 0
+    for r, c in zip(rows, cols, strict=True):
+        q = frame[r - 1:r + 2, c - 1:c + 2].reshape(-1, 3).astype(float) - bg
+        alpha = np.clip(q @ vs.T / (vs * vs).sum(axis=1), 0.0, 1.0)
+        residual = np.linalg.norm(q[:, None, :] - alpha[:, :, None] * vs[None], axis=2)
+        best = residual.argmin(axis=1)
+        strong = alpha[np.arange(len(q)), best] > 0.35
+        hits += bool(np.any((best == target) & strong))
+    return hits / len(points)
+
+
+def test_key_frame_shows_the_palette_where_the_curves_are(run, tmp_path):
+    from PIL import Image
+
+    _, states = run
+    state = states["two_penalties"]
+    path = tmp_path / "two_penalties.png"
+    Image.fromarray(state["frame"]).save(path)
+    frame = np.asarray(Image.open(path).convert("RGB"))
+    assert frame.std() > 5
+    for colour, points in state["scene_pts"].items():
+        assert nearest_palette_hits(frame, points, colour) > 0.6, colour
+    assert nearest_palette_hits(frame, state["scene_pts"][S.PRIOR], S.LIKELIHOOD) < 0.3
+    blank = np.full_like(frame, rgb(S.BACKGROUND).astype(np.uint8))
+    assert nearest_palette_hits(blank, state["scene_pts"][S.POSTERIOR], S.POSTERIOR) == 0.0
