@@ -105,7 +105,7 @@ def clipped_segments(xs: np.ndarray, ys: np.ndarray, y_lo: float, y_hi: float) -
     """Clip the polyline's segments to y_lo <= y <= y_hi; returns start/end x and y of kept segments."""
     x0, x1, y0, y1 = xs[:-1], xs[1:], ys[:-1], ys[1:]
     dy = y1 - y0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         t_lo = np.where(dy != 0, (y_lo - y0) / dy, np.where(y0 >= y_lo, -np.inf, np.inf))
         t_hi = np.where(dy != 0, (y_hi - y0) / dy, np.where(y0 <= y_hi, np.inf, -np.inf))
     enter = np.maximum(0.0, np.where(dy > 0, t_lo, np.where(dy < 0, t_hi, -np.inf)))
@@ -174,7 +174,13 @@ class Readout(VGroup):
             self.unit = label(unit, size * 0.8, S.MUTED).next_to(self.number, RIGHT, buff=0.15)
             parts.append(self.unit)
         super().__init__(*parts)
-        self.number.add_updater(lambda m: m.set_value(self.value()))
+        self.number.add_updater(lambda m: self._refresh(m))
+
+    def _refresh(self, number: DecimalNumber) -> None:
+        """Re-typeset ``number`` only when its displayed digits change (set_value rebuilds TeX glyphs)."""
+        value, decimals = float(self.value()), number.num_decimal_places
+        if round(value, decimals) != round(float(number.get_value()), decimals):
+            number.set_value(value)
 
     @property
     def shown(self) -> float:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from manim import tempconfig
+from manim import ManimColor, config, tempconfig
 
 from scenes.base import ChapterScene
 
@@ -38,3 +38,60 @@ def run_scene(cls: type[ChapterScene], probe: Callable[[ChapterScene, str], Any]
 def coords(axes, mobject_point: np.ndarray) -> np.ndarray:
     """Scene point back to axis coordinates."""
     return np.asarray(axes.p2c(mobject_point))
+
+
+# --- Frames: grab one rendered frame at a beat end and inspect its pixels. ---
+class _Stop(Exception):
+    """Raised by the hook once the wanted frame is captured, to skip the rest of the scene."""
+
+
+def frame_at_beat(cls: type[ChapterScene], beat: str, tmp: Path, width: int = 480, height: int = 270,
+                  fps: int = 2) -> tuple[ChapterScene, np.ndarray]:
+    """Render ``cls`` silently at a low frame rate until ``beat`` ends; return the scene and that RGB frame."""
+    os.environ["MLE2MAP_VOICE"] = "none"
+    captured: dict[str, object] = {}
+
+    def hook(scene: ChapterScene, key: str) -> None:
+        if isinstance(scene, cls) and key == beat:
+            scene.renderer.update_frame(scene)
+            captured["scene"], captured["frame"] = scene, np.array(scene.renderer.get_frame())[:, :, :3]
+            raise _Stop
+
+    ChapterScene.beat_end_hooks.append(hook)
+    try:
+        with tempconfig({"pixel_width": width, "pixel_height": height, "frame_rate": fps, "media_dir": str(tmp),
+                         "write_to_movie": False, "disable_caching": True, "verbosity": "ERROR",
+                         "progress_bar": "none"}):
+            try:
+                cls().render()
+            except _Stop:
+                pass
+    finally:
+        ChapterScene.beat_end_hooks.remove(hook)
+    if "frame" not in captured:
+        raise AssertionError(f"beat {beat!r} never ended in {cls.__name__}")
+    return captured["scene"], captured["frame"]  # type: ignore[return-value]
+
+
+def to_pixels(points: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Scene points (n, 3) to integer (row, column) pixel indices for a frame of the current config size."""
+    fw, fh = config.frame_width, config.frame_height
+    cols = (points[:, 0] + fw / 2) / fw * width
+    rows = (fh / 2 - points[:, 1]) / fh * height
+    return np.stack([np.clip(rows, 0, height - 1), np.clip(cols, 0, width - 1)], axis=1).astype(int)
+
+
+def near_colour(frame: np.ndarray, color: ManimColor, tol: float = 60.0) -> np.ndarray:
+    """Boolean mask of pixels within ``tol`` (RGB distance, 0-255 scale) of ``color``."""
+    target = np.array(color.to_int_rgb(), dtype=float)
+    return np.linalg.norm(frame.astype(float) - target, axis=2) < tol
+
+
+def colour_hits(frame: np.ndarray, points: np.ndarray, color: ManimColor, radius: int = 2) -> float:
+    """Share of the given scene points with a pixel of ``color`` within ``radius`` pixels."""
+    height, width = frame.shape[:2]
+    mask = near_colour(frame, color)
+    hits = 0
+    for r, c in to_pixels(points, width, height):
+        hits += bool(mask[max(0, r - radius):r + radius + 1, max(0, c - radius):c + radius + 1].any())
+    return hits / max(1, len(points))
