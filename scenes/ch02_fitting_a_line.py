@@ -1,0 +1,138 @@
+"""Chapter 2: house prices against size, and the line y = w x tried at a too low, a too high and a good slope."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    DecimalNumber,
+    Dot,
+    FadeIn,
+    FadeOut,
+    FadeTransform,
+    GrowFromCenter,
+    LaggedStart,
+    MathTex,
+    ValueTracker,
+    VGroup,
+    Write,
+)
+
+from mathcore import parameters as P
+from mathcore.datasets import house_prices
+from mathcore.likelihood import predictions
+from scenes import style as S
+from scenes.base import ChapterScene
+from scenes.parts import ArrayCurve, Readout, ctex, label, make_axes, to_scene, tracked_curve
+
+RIGHT_COLUMN_X = 2.5  # left edge of the text column, scene units
+
+
+class DollarReadout(VGroup):
+    """``$200 per sq ft``: the slope in dollars per square foot, following ``value()``."""
+
+    def __init__(self, value, size: float = S.LABEL_SIZE) -> None:
+        self.value = value
+        self.sign = MathTex(r"\$", font_size=size * 1.2, color=S.WEIGHT)
+        self.number = DecimalNumber(value(), num_decimal_places=0, font_size=size * 1.2, color=S.WEIGHT)
+        self.unit = label("per sq ft", size, S.MUTED)
+        super().__init__(self.sign, self.number, self.unit)
+        self.number.next_to(self.sign, RIGHT, buff=0.06)
+        self.unit.next_to(self.number, RIGHT, buff=0.15)
+        self.number.add_updater(lambda m: m.set_value(self.value()))
+        self.unit.add_updater(lambda m: m.next_to(self.number, RIGHT, buff=0.15))
+
+    @property
+    def shown(self) -> int:
+        return int(round(float(self.number.get_value())))
+
+
+class FittingLineScene(ChapterScene):
+    chapter = "ch02_fitting_a_line"
+
+    def construct(self) -> None:
+        self.data = house_prices()
+        self.w = ValueTracker(P.TRY_SLOPES[0])
+        self.scatter_beat()
+        self.too_low_beat()
+        self.too_high_beat()
+        self.about_right_beat()
+        self.question_beat()
+
+    def slope(self) -> float:
+        return self.w.get_value()
+
+    def scatter_beat(self) -> None:
+        d = self.data
+        top = float(P.TRY_SLOPES[1] * d.x.max())
+        self.plot = make_axes((0, 2.5, 0.5), (0, np.ceil(top / 2) * 2, 2), 7.4, 5.6, d.x_label, d.y_label)
+        self.plot.to_corner(DOWN + LEFT, buff=S.MARGIN).shift(RIGHT * 0.25 + UP * 0.1)
+        axes = self.plot.axes
+        self.dots = VGroup(*[Dot(p, radius=0.09, color=S.DATA) for p in to_scene(axes, d.x, d.y)])
+        self.model = ctex("y", "=", "w", "x", size=S.TITLE_SIZE, colors={"y": S.DATA, "x": S.DATA})
+        gloss = label("price = slope × size", S.LABEL_SIZE, S.MUTED)
+        gloss.next_to(self.model, DOWN, buff=0.25, aligned_edge=LEFT)
+        self.model_block = VGroup(self.model, gloss)
+        self.model_block.move_to([RIGHT_COLUMN_X, 0, 0], aligned_edge=LEFT).to_edge(UP, buff=S.MARGIN + 0.3)
+        with self.beat("scatter") as t:
+            self.play(Create(self.plot), run_time=1.2)
+            self.play(LaggedStart(*[GrowFromCenter(dot) for dot in self.dots], lag_ratio=0.2), run_time=1.5)
+            self.play(Write(self.model), FadeIn(gloss, shift=UP * 0.1), run_time=min(2.0, t.duration * 0.3))
+
+    def too_low_beat(self) -> None:
+        axes, d = self.plot.axes, self.data
+        ends = np.array(axes.x_range[:2], dtype=float)
+        self.line = tracked_curve(axes, ends, lambda: predictions(ends, self.slope()), S.WEIGHT, 5)
+        self.residuals = VGroup(*[self.residual(i) for i in range(len(d))])
+        self.readout = Readout("w", self.w.get_value, S.WEIGHT, decimals=2, size=S.HEADING_SIZE)
+        self.dollars = DollarReadout(lambda: P.dollars_per_sqft(self.slope()))
+        self.readouts = VGroup(self.readout, self.dollars).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        self.readouts.next_to(self.model_block, DOWN, buff=0.8).align_to(self.model_block, LEFT)
+        self.verdict = self.verdict_label("too low")
+        with self.beat("too_low") as t:
+            self.play(Create(self.line), FadeIn(self.readouts, shift=UP * 0.1), run_time=1.2)
+            self.bring_to_front(self.dots)
+            self.bring_to_back(self.residuals)
+            self.play(LaggedStart(*[Create(r) for r in self.residuals], lag_ratio=0.15),
+                      run_time=min(2.0, t.duration * 0.3))
+            self.play(FadeIn(self.verdict, shift=UP * 0.1), run_time=0.6)
+
+    def residual(self, i: int) -> ArrayCurve:
+        """The pink gap between point i and the line (clipped to the plot like every curve)."""
+        d = self.data
+        xs = np.array([d.x[i], d.x[i]])
+        return tracked_curve(self.plot.axes, xs, lambda: np.array([d.y[i], predictions(d.x[i], self.slope())[0]]),
+                             S.NOISE, 4)
+
+    def verdict_label(self, text: str):
+        return label(text, S.BODY_SIZE, S.MUTED).next_to(self.readouts, DOWN, buff=0.6).align_to(self.readouts, LEFT)
+
+    def move_to_slope(self, key: str, w: float, verdict: str) -> None:
+        new = self.verdict_label(verdict)
+        with self.beat(key) as t:
+            self.play(self.w.animate.set_value(w), FadeOut(self.verdict, shift=UP * 0.2),
+                      run_time=max(2.0, t.duration * 0.35))
+            self.play(FadeIn(new, shift=UP * 0.2), run_time=0.6)
+        self.verdict = new
+
+    def too_high_beat(self) -> None:
+        self.move_to_slope("too_high", P.TRY_SLOPES[1], "too high")
+
+    def about_right_beat(self) -> None:
+        self.move_to_slope("about_right", P.TRY_SLOPES[2], "about right")
+
+    def question_beat(self) -> None:
+        question = VGroup(label("Which w fits best?", S.BODY_SIZE, S.TEXT),
+                          label("We need a model\nof the gaps.", S.LABEL_SIZE, S.NOISE))
+        question.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        question.align_to(self.verdict, LEFT).align_to(self.verdict, UP)
+        with self.beat("best_question") as t:
+            self.play(FadeTransform(self.verdict, question[0]), run_time=1.0)
+            self.play(FadeIn(question[1], shift=UP * 0.1), self.residuals.animate.set_stroke(width=6),
+                      run_time=min(1.5, t.duration * 0.3))
+        self.play(FadeOut(VGroup(self.plot, self.dots, self.line, self.residuals, self.model_block,
+                                 self.readouts, question)), run_time=0.8)

@@ -1,0 +1,84 @@
+"""Chapter 2: the line, its residuals, the dots and the readouts follow y = w x at the storyboard's three slopes."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mathcore import parameters as P
+from mathcore.datasets import house_prices
+from scenes import style as S
+from scenes.ch02_fitting_a_line import FittingLineScene
+from tests.scene_harness import colour_hits, frame_at_beat, near_colour, run_scene
+
+
+def vertices(curve, axes) -> np.ndarray:
+    """Axis coordinates of the polyline vertices of an ArrayCurve (start and end of each segment)."""
+    pts = np.concatenate([curve.points[0::4], curve.points[3::4]])
+    return np.array([axes.p2c(p) for p in pts])
+
+
+def probe(scene, key):
+    axes = scene.plot.axes
+    state = {"w": scene.w.get_value(), "dots": np.array([axes.p2c(d.get_center()) for d in scene.dots])}
+    if hasattr(scene, "line") and scene.line in scene.mobjects:
+        state["line"] = vertices(scene.line, axes)
+        state["residuals"] = [vertices(r, axes) for r in scene.residuals]
+        state["shown_w"] = scene.readout.shown
+        state["shown_dollars"] = scene.dollars.shown
+    return state
+
+
+@pytest.fixture(scope="module")
+def states(tmp_path_factory):
+    return run_scene(FittingLineScene, probe, tmp_path_factory.mktemp("ch02"))[1]
+
+
+def test_beats_follow_the_storyboard(states):
+    # Scatter, the three tried slopes (too low, too high, about right), then the question that leads on.
+    assert list(states) == ["scatter", "too_low", "too_high", "about_right", "best_question"]
+
+
+def test_slopes_line_and_readouts(states):
+    data = house_prices()
+    expected_w = {"too_low": P.TRY_SLOPES[0], "too_high": P.TRY_SLOPES[1], "about_right": P.TRY_SLOPES[2],
+                  "best_question": P.TRY_SLOPES[2]}
+    assert "line" not in states["scatter"]
+    for key, w in expected_w.items():
+        state = states[key]
+        assert state["w"] == pytest.approx(w)
+        np.testing.assert_allclose(state["dots"], np.c_[data.x, data.y], atol=1e-6)
+        line = state["line"]
+        np.testing.assert_allclose(line[:, 1], w * line[:, 0], atol=1e-6)
+        assert state["shown_w"] == round(w, 2)
+        # $100k per 1000 sq ft is $100 per sq ft.
+        assert state["shown_dollars"] == round(w * 100_000 / 1_000)
+        for (xi, yi), seg in zip(np.c_[data.x, data.y], state["residuals"], strict=True):
+            np.testing.assert_allclose(seg[:, 0], xi, atol=1e-6)
+            np.testing.assert_allclose(sorted(seg[:, 1]), sorted([yi, w * xi]), atol=1e-6)
+
+
+def test_too_low_and_too_high_really_are(states):
+    data = house_prices()
+    for key, sign in (("too_low", 1), ("too_high", -1)):
+        gaps = [seg[0, 1] - seg[-1, 1] for seg in states[key]["residuals"]]  # price minus line, point first
+        assert all(sign * g > 0 for g in gaps)
+    w = states["about_right"]["w"]
+    gaps = data.y - w * data.x
+    assert (gaps > 0).any() and (gaps < 0).any()
+
+
+def test_key_frame_shows_palette_where_the_curves_are(tmp_path):
+    scene, frame = frame_at_beat(FittingLineScene, "too_high", tmp_path)
+    png = tmp_path / "too_high.png"
+    Image.fromarray(frame).save(png)
+    image = np.asarray(Image.open(png).convert("RGB"))
+    assert image.std() > 5.0, "frame is blank"
+    axes, data = scene.plot.axes, scene.data
+    w = scene.w.get_value()
+    assert colour_hits(image, np.array([axes.c2p(x, y) for x, y in zip(data.x, data.y, strict=True)]), S.DATA) == 1.0
+    mids = np.array([axes.c2p(x, (y + w * x) / 2) for x, y in zip(data.x, data.y, strict=True)])
+    assert colour_hits(image, mids, S.NOISE) == 1.0
+    along = np.array([axes.c2p(x, w * x) for x in np.linspace(0.2, 2.3, 8)])
+    assert colour_hits(image, along, S.WEIGHT) >= 0.9
+    # Nothing but the background in the empty top-left corner of the plot area.
+    assert not near_colour(image[:10, :10], S.DATA).any()
