@@ -22,6 +22,8 @@ THEME = os.environ.get("MLE2MAP_THEME", "dark")
 if THEME == "light":
     WEIGHT = ManimColor("#1A1A1A")
     DATA = ManimColor("#0E8F9C")
+    NOISE = ManimColor("#C2456F")  # the pink and the gold are too faint on white (contrast < 3:1)
+    LAMBDA = ManimColor("#9A7A12")
     BACKGROUND = ManimColor("#FFFFFF")
     MUTED = ManimColor("#5A5F68")
     config.background_color = BACKGROUND

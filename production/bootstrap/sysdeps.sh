@@ -3,7 +3,8 @@
 set -euo pipefail
 PKGS=(libcairo2-dev libpango1.0-dev pkg-config ffmpeg
       texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
-      texlive-science cm-super dvisvgm espeak-ng sox)
+      texlive-science cm-super dvisvgm espeak-ng sox
+      chromium)  # chromium: headless check of the HTML slide deck
 PKGS+=("$@")
 missing=()
 for p in "${PKGS[@]}"; do
