@@ -10,7 +10,7 @@ JOBS   ?= 0
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup sysdeps test lint video preview contact-sheet publish clean
+.PHONY: help setup sysdeps test lint video preview contact-sheet thumbnail publish clean slides bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,11 +35,20 @@ test: setup ## run lint and the whole test suite
 video: setup ## render every chapter and assemble media/final/ (QUALITY=preview|hd|4k, JOBS=N)
 	$(PY) -m production.cli video --quality $(QUALITY) -j $(JOBS) $(ARGS)
 
+bench: setup ## reproducible render benchmark -> benchmarks/results.json
+	$(PY) -m production.bench $(ARGS)
+
 preview: ## quick 480p15 render of the whole video
 	$(MAKE) video QUALITY=preview
 
+slides: setup ## deck (HTML+PPTX) and per-beat clips in media/slides, media/clips (THEME=light for white templates)
+	$(PY) -m production.slides --quality $(QUALITY) --theme $(or $(THEME),dark) -j $(JOBS) $(if $(CHAPTERS),--chapters '$(CHAPTERS)') $(ARGS)
+
 contact-sheet: setup ## one still per chapter in media/contact_sheet.png
 	$(PY) -m production.cli contact-sheet
+
+thumbnail: setup ## the 1280x720 YouTube thumbnail in media/final/thumbnail.png
+	$(PY) -m production.cli thumbnail
 
 publish: setup ## upload media/final to YouTube (DRY_RUN=1 to check only)
 	$(PY) -m production.publish $(if $(filter-out 0 no false,$(DRY_RUN)),--dry-run) $(ARGS)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_PATH = ROOT / "video.toml"
-MEDIA = ROOT / "media"
+#: Output folder; MLE2MAP_MEDIA (a folder inside the repository) moves it, e.g. for the benchmark's scratch runs.
+MEDIA = Path(os.environ["MLE2MAP_MEDIA"]).resolve() if os.environ.get("MLE2MAP_MEDIA") else ROOT / "media"
 FINAL = MEDIA / "final"
 
 PRIVACY = ("private", "unlisted", "public")

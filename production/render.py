@@ -1,0 +1,319 @@
+"""Render chapters as parallel worker processes, in storyboard order, with progress and a render cache.
+
+Layout under ``media``: ``render/<quality>/<slug>.{mp4,srt,wav}`` are finished chapter renders (moved
+into place only when complete), ``render/work/<slug>/`` is the chapter's own Manim media dir (TeX and
+voice caches; no sharing, so parallel workers never race), ``render/logs/<slug>.log`` the worker's output
+and ``render/manifest.json`` the cache keys of the finished renders.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from production import cache
+from production.config import ROOT
+from production.jobs import ChapterJob
+from production.probe import frame_count_and_rate
+from production.quality import Quality
+
+VOICES = ("espeak", "none", "gtts", "azure", "openai", "elevenlabs", "recorder")
+THEMES = ("dark", "light")
+_LOG_TAIL = 25
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """Everything outside the sources that changes the frames or the sound."""
+
+    quality: Quality
+    voice: str = "espeak"
+    theme: str = "dark"
+
+    def __post_init__(self) -> None:
+        if self.voice not in VOICES:
+            raise ValueError(f"voice must be one of {', '.join(VOICES)}, got {self.voice!r}")
+        if self.theme not in THEMES:
+            raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {self.theme!r}")
+
+    def env(self) -> dict[str, str]:
+        return {"MLE2MAP_VOICE": self.voice, "MLE2MAP_THEME": self.theme}
+
+    def key_payload(self) -> dict[str, object]:
+        q = self.quality
+        return {"size": [q.width, q.height], "fps": q.fps, "voice": self.voice, "theme": self.theme}
+
+
+@dataclass
+class ChapterRender:
+    """A finished chapter video (and its subtitles and sound, when it has them)."""
+
+    job: ChapterJob
+    key: str
+    video: Path
+    srt: Path | None
+    wav: Path | None
+    frames: int
+    fps: float
+    render_seconds: float
+    cached: bool
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.fps
+
+
+class RenderError(RuntimeError):
+    """A chapter failed: carries its name and the end of its log."""
+
+    def __init__(self, job: ChapterJob, detail: str) -> None:
+        super().__init__(f"chapter {job.name} ({job.scene}) failed:\n{detail}")
+        self.job = job
+
+
+@dataclass
+class _Running:
+    job: ChapterJob
+    key: str
+    proc: subprocess.Popen
+    tmp: Path
+    log: Path
+    started: float
+    expected: float | None
+    progress_file: Path
+    seconds: float = 0.0
+    log_handle: object = field(default=None, repr=False)
+
+
+def _tail(path: Path, lines: int = _LOG_TAIL) -> str:
+    return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+
+def default_jobs(n: int) -> int:
+    if n < 0:
+        raise ValueError(f"jobs (-j) must be >= 0 (0 = all cores), got {n}")
+    return n or os.cpu_count() or 1
+
+
+def fmt_clock(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else \
+        f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _narration_estimate(job: ChapterJob) -> float | None:
+    if job.narration is None or not job.narration.is_file():
+        return None
+    try:
+        from scenes.narration import estimated_duration, load_script
+        return sum(estimated_duration(t) + 1.0 for t in load_script(job.narration.stem).values())
+    except (ImportError, ValueError):
+        return None
+
+
+class Renderer:
+    """Renders jobs into ``media/render`` with at most ``jobs`` workers at a time."""
+
+    def __init__(self, settings: RenderSettings, media: Path, jobs: int = 0,
+                 out: Callable[[str], None] = print, force: bool = False, shared: list[Path] | None = None) -> None:
+        self.settings, self.media, self.jobs, self.out, self.force = settings, media, default_jobs(jobs), out, force
+        self.shared = shared
+        self.root = media / "render"
+        self.final_dir = self.root / settings.quality.name
+        self.manifest_path = self.root / "manifest.json"
+        self.tty = sys.stdout.isatty()
+        self._last_line = 0.0
+
+    def _entry_key(self, job: ChapterJob) -> str:
+        return f"{self.settings.quality.name}/{job.slug}"
+
+    def _cached(self, job: ChapterJob, key: str, manifest: dict) -> ChapterRender | None:
+        entry = manifest.get(self._entry_key(job))
+        if self.force or not entry or entry.get("key") != key:
+            return None
+        video = self.final_dir / f"{job.slug}.mp4"
+        if not video.is_file() or video.stat().st_size != entry.get("size"):
+            return None
+        srt, wav = video.with_suffix(".srt"), video.with_suffix(".wav")
+        if entry.get("sound") and not wav.is_file():
+            return None
+        return ChapterRender(job, key, video, srt if srt.is_file() else None, wav if entry.get("sound") else None,
+                             entry["frames"], entry["fps"], entry["render_seconds"], cached=True)
+
+    def _expected(self, job: ChapterJob, manifest: dict) -> float | None:
+        previous = [e.get("frames", 0) / e.get("fps", 1) for k, e in manifest.items() if k.endswith(f"/{job.slug}")]
+        return max(previous) if previous else _narration_estimate(job)
+
+    def _start(self, job: ChapterJob, key: str, expected: float | None) -> _Running:
+        q = self.settings.quality
+        work = self.root / "work" / job.slug
+        tmp = work / f"tmp-{os.getpid()}-{q.name}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        log = self.root / "logs" / f"{job.slug}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        handle = log.open("w", encoding="utf-8")
+        progress = tmp / "progress.json"
+        cmd = [sys.executable, "-m", "production.worker", "--module", job.module, "--scene", job.scene,
+               "--out", str(tmp), "--name", job.slug, "--media-dir", str(work), "--width", str(q.width),
+               "--height", str(q.height), "--fps", str(q.fps), "--progress", str(progress)]
+        env = {**os.environ, **self.settings.env(), "PYTHONUNBUFFERED": "1"}
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        return _Running(job, key, proc, tmp, log, time.monotonic(), expected, progress, log_handle=handle)
+
+    def _finish(self, run: _Running, manifest: dict) -> ChapterRender:
+        job, tmp = run.job, run.tmp
+        result_file = tmp / "result.json"
+        video = tmp / f"{job.slug}.mp4"
+        if not result_file.is_file() or not video.is_file():
+            raise RenderError(job, f"the worker ended without a finished video; see {run.log}")
+        result = json.loads(result_file.read_text(encoding="utf-8"))
+        frames, rate = frame_count_and_rate(video)
+        self.final_dir.mkdir(parents=True, exist_ok=True)
+        target = self.final_dir / f"{job.slug}.mp4"
+        for suffix in (".srt", ".wav"):
+            src, dst = video.with_suffix(suffix), target.with_suffix(suffix)
+            if src.is_file():
+                os.replace(src, dst)
+            else:
+                dst.unlink(missing_ok=True)
+        os.replace(video, target)
+        shutil.rmtree(tmp, ignore_errors=True)
+        elapsed = time.monotonic() - run.started
+        manifest[self._entry_key(job)] = {
+            "key": run.key, "frames": frames, "fps": float(rate), "size": target.stat().st_size,
+            "sound": bool(result.get("sound")), "render_seconds": round(elapsed, 2), "rendered_at": time.time()}
+        cache.save_manifest(self.manifest_path, manifest)
+        srt, wav = target.with_suffix(".srt"), target.with_suffix(".wav")
+        return ChapterRender(job, run.key, target, srt if srt.is_file() else None, wav if wav.is_file() else None,
+                             frames, float(rate), elapsed, cached=False)
+
+    def _poll_progress(self, run: _Running) -> None:
+        try:
+            run.seconds = float(json.loads(run.progress_file.read_text(encoding="utf-8"))["seconds"])
+        except (OSError, ValueError, KeyError):
+            pass
+
+    def _status(self, running: list[_Running], done: int, total: int) -> None:
+        now = time.monotonic()
+        fps = self.settings.quality.fps
+        parts = []
+        for run in running:
+            frames = int(run.seconds * fps)
+            text = f"{run.job.slug} {frames}"
+            if run.expected:
+                text += f"/{int(run.expected * fps)}f"
+                elapsed = now - run.started
+                if run.seconds > 0.5:
+                    left = elapsed * max(0.0, run.expected - run.seconds) / run.seconds
+                    text += f" ~{fmt_clock(left)} left"
+            else:
+                text += "f"
+            parts.append(text)
+        line = f"[{done}/{total} done] " + " | ".join(parts)
+        if self.tty:
+            width = shutil.get_terminal_size((120, 20)).columns
+            sys.stdout.write("\r\033[K" + line[: width - 1])
+            sys.stdout.flush()
+        elif now - self._last_line > 15:
+            self._last_line = now
+            self.out(line)
+
+    def _clear_status(self) -> None:
+        if self.tty:
+            sys.stdout.write("\r\033[K")
+            sys.stdout.flush()
+
+    def _stop(self, running: list[_Running]) -> None:
+        for run in running:
+            if run.proc.poll() is None:
+                try:
+                    os.killpg(run.proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        for run in running:
+            try:
+                run.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(run.proc.pid, signal.SIGKILL)
+                run.proc.wait()
+            run.log_handle.close()
+            shutil.rmtree(run.tmp, ignore_errors=True)
+
+    def _clean_stale(self) -> None:
+        """Remove temporary render dirs left by runs that were killed (their process is gone)."""
+        for tmp in (self.root / "work").glob("*/tmp-*"):
+            pid = tmp.name.split("-")[1]
+            if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+
+    def render(self, jobs: list[ChapterJob]) -> list[ChapterRender]:
+        """Render (or take from the cache) every job; results come back in the order of ``jobs``."""
+        self._clean_stale()
+        manifest = cache.load_manifest(self.manifest_path)
+        settings = self.settings.key_payload()
+        results: dict[str, ChapterRender] = {}
+        pending: list[tuple[ChapterJob, str]] = []
+        for job in jobs:
+            key = cache.chapter_key(job, settings, self.shared)
+            hit = self._cached(job, key, manifest)
+            if hit is not None:
+                results[job.slug] = hit
+                self.out(f"  = {job.name:<26} unchanged, cached ({fmt_clock(hit.duration)})")
+            else:
+                pending.append((job, key))
+        running: list[_Running] = []
+        try:
+            while pending or running:
+                while pending and len(running) < self.jobs:
+                    job, key = pending.pop(0)
+                    running.append(self._start(job, key, self._expected(job, manifest)))
+                time.sleep(0.25)
+                for run in list(running):
+                    self._poll_progress(run)
+                    if run.proc.poll() is None:
+                        continue
+                    running.remove(run)
+                    run.log_handle.close()
+                    if run.proc.returncode != 0:
+                        self._clear_status()
+                        tail = _tail(run.log)
+                        shutil.rmtree(run.tmp, ignore_errors=True)
+                        raise RenderError(run.job, f"exit code {run.proc.returncode}; last lines of {run.log}:\n{tail}")
+                    done = self._finish(run, manifest)
+                    results[run.job.slug] = done
+                    self._clear_status()
+                    self.out(f"  + {run.job.name:<26} rendered {fmt_clock(done.duration)} of video "
+                             f"in {fmt_clock(done.render_seconds)}")
+                if running:
+                    self._status(running, len(results), len(jobs))
+        except BaseException:
+            self._clear_status()
+            self._stop(running)
+            raise
+        return [results[job.slug] for job in jobs]
+
+
+def summary_table(renders: list[ChapterRender]) -> str:
+    """Plain-text table: chapter, duration, render time, whether it came from the cache."""
+    rows = [("#", "chapter", "duration", "render", "source")]
+    for r in renders:
+        rows.append((str(r.job.number), r.job.slug, fmt_clock(r.duration),
+                     "-" if r.cached else fmt_clock(r.render_seconds), "cache" if r.cached else "rendered"))
+    total = sum(r.duration for r in renders)
+    spent = sum(r.render_seconds for r in renders if not r.cached)
+    rows.append(("", "total", fmt_clock(total), fmt_clock(spent), ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.insert(len(lines) - 1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
