@@ -17,7 +17,8 @@ from production import cache
 from production.config import MEDIA, ROOT, load_config
 from production.jobs import ChapterJob, from_chapters, split_available
 from production.quality import PRESETS, preset
-from production.render import VOICES, ChapterRender, Renderer, RenderError, RenderSettings, fmt_clock, summary_table
+from production.render import ChapterRender, Renderer, RenderError, RenderSettings, fmt_clock, summary_table
+from scenes.voice import VOICES
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -24,8 +24,8 @@ from production.config import ROOT
 from production.jobs import ChapterJob
 from production.probe import frame_count_and_rate
 from production.quality import Quality
+from scenes.voice import check_voice
 
-VOICES = ("espeak", "none", "gtts", "azure", "openai", "elevenlabs", "recorder")
 THEMES = ("dark", "light")
 _LOG_TAIL = 25
 
@@ -39,8 +39,7 @@ class RenderSettings:
     theme: str = "dark"
 
     def __post_init__(self) -> None:
-        if self.voice not in VOICES:
-            raise ValueError(f"voice must be one of {', '.join(VOICES)}, got {self.voice!r}")
+        check_voice(self.voice)
         if self.theme not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {self.theme!r}")
 

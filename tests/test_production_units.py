@@ -66,9 +66,13 @@ def test_quality_presets_and_youtube_bitrates():
         Quality("odd", 853, 480, 15)
 
 
-def test_render_settings_validate_voice_and_theme():
-    with pytest.raises(ValueError, match="voice must be one of"):
+def test_render_settings_validate_voice_and_theme(monkeypatch, tmp_path):
+    with pytest.raises(ValueError, match="voice .* must be one of"):
         RenderSettings(preset("hd"), voice="robot")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env file with a key
+    with pytest.raises(RuntimeError, match="OPENAI_API_KEY"):
+        RenderSettings(preset("hd"), voice="openai")
     with pytest.raises(ValueError, match="theme must be one of"):
         RenderSettings(preset("hd"), theme="sepia")
 
@@ -136,7 +140,7 @@ def test_summary_table_totals():
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["render", "--voice", "robot"], "voice must be one of"),
+    (["render", "--voice", "robot"], "voice .* must be one of"),
     (["render", "-j", "-1"], "jobs (-j) must be >= 0"),
     (["render", "--chapters", "99"], "chapter must be one of"),
 ])
