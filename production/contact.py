@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from production.render import ChapterRender
 
-TILE_W, TILE_H, CAPTION_H, COLUMNS = 480, 270, 34, 4
+TILE_W, TILE_H, CAPTION_H, COLUMNS = 480, 270, 34, 5
 
 
 def _still(video: Path, seconds: float, out: Path) -> Image.Image:

@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from manim import config
+from manim.constants import RendererType
+from manim.renderer.cairo_renderer import CairoRenderer
 from manim_voiceover import VoiceoverScene
 
 from scenes import style as S
+from scenes.fast_render import FastCamera, FastPartialWriter
 from scenes.narration import estimated_duration, load_script
 from scenes.voice import make_service
 
@@ -42,6 +45,15 @@ class ChapterScene(VoiceoverScene):
     narration_dir: Path | None = None
     #: Called as hook(scene, beat_key) when each beat ends; tests use it to inspect on-screen state.
     beat_end_hooks: list[Callable[[ChapterScene, str], None]] = []
+
+    def __init__(self, *args, renderer: object = None, **kwargs) -> None:
+        # Cairo renders use the faster camera and partial-movie writer (scenes/fast_render.py), except for
+        # manim-slides, whose slides are the partial movies themselves.
+        if renderer is None and config.renderer == RendererType.CAIRO and not os.environ.get("MLE2MAP_SLIDES"):
+            renderer = CairoRenderer(file_writer_class=FastPartialWriter,
+                                     camera_class=kwargs.get("camera_class", FastCamera),
+                                     skip_animations=kwargs.get("skip_animations", False))
+        super().__init__(*args, renderer=renderer, **kwargs)
 
     def setup(self) -> None:
         super().setup()

@@ -36,7 +36,7 @@ from scenes import style as S
 from scenes.base import ChapterScene
 from scenes.parts import ArrayCurve, ctex, label, make_axes
 
-PANEL_W, PANEL_H = 5.6, 3.9
+PANEL_W, PANEL_H = 5.4, 3.9
 
 
 def ridge_tex(size: float = S.BODY_SIZE):
@@ -60,10 +60,7 @@ def prior_tex(size: float = S.BODY_SIZE):
 
 def panel_axes(top: float):
     """Bare axes over the shared w range (no tick numbers: the shapes carry the message)."""
-    plot = make_axes((*P.W_RANGE, 1), (0, top, top / 4), PANEL_W, PANEL_H, numbers=False)
-    axes = plot.axes
-    plot[1].add(label("w", S.LABEL_SIZE, S.MUTED).next_to(axes.x_axis, RIGHT, buff=0.15))
-    return plot
+    return make_axes((*P.W_RANGE, 1), (0, top, top / 4), PANEL_W, PANEL_H, "w", numbers=False)
 
 
 class Panels:
@@ -102,6 +99,8 @@ class Panels:
 
 class ColdOpenScene(ChapterScene):
     chapter = "ch01_cold_open"
+    #: The beat whose last frame stands for the chapter (contact sheet, previews).
+    contact_beat = "the_question"
 
     def construct(self) -> None:
         self.panels = Panels()
@@ -129,7 +128,7 @@ class ColdOpenScene(ChapterScene):
         p = self.panels
         penalty = VGroup(*p.loss_eq[11:15])
         box = SurroundingRectangle(penalty, color=S.LAMBDA, buff=0.08, corner_radius=0.08)
-        words = ctex(r"\text{Where does }", "+", r"\lambda", "w", "^2", r"\text{ come from?}", size=S.TITLE_SIZE)
+        words = ctex(r"\text{Where does}", "+", r"\lambda", "w", "^2", r"\text{ come from?}", size=S.TITLE_SIZE)
         words.to_edge(DOWN, buff=S.MARGIN + 0.35)
         la, pa = p.loss_plot.axes, p.prior_plot.axes
         w_left, w_right = P.W_RANGE[0] / 2, P.W_RANGE[1]

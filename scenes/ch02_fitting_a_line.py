@@ -53,6 +53,8 @@ class DollarReadout(VGroup):
 
 class FittingLineScene(ChapterScene):
     chapter = "ch02_fitting_a_line"
+    #: The beat whose last frame stands for the chapter (contact sheet, previews).
+    contact_beat = "about_right"
 
     def construct(self) -> None:
         self.data = house_prices()

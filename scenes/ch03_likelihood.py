@@ -32,11 +32,13 @@ from scenes.parts import ArrayCurve, Readout, WMarker, bell_points, ctex, label,
 
 BELL_WIDTH = 0.15  # peak width of each noise bell, in x units of the top panel (layout only)
 BELL_SAMPLES = 61  # odd, so the bell's centre is sampled and its peak is exactly BELL_WIDTH
-COLUMN_X = 1.75  # left edge of the right-hand text column
+COLUMN_X = 1.65  # left edge of the right-hand text column
 
 
 class LikelihoodScene(ChapterScene):
     chapter = "ch03_likelihood"
+    #: The beat whose last frame stands for the chapter (contact sheet, previews).
+    contact_beat = "sweep"
 
     def construct(self) -> None:
         self.base = house_prices()
@@ -177,7 +179,8 @@ class LikelihoodScene(ChapterScene):
     def equation_beat(self) -> None:
         orange = {"p(": S.LIKELIHOOD, ")": S.LIKELIHOOD}
         self.equation = ctex("p(", "D", r"\mid", "w", ")", "=", r"\prod_{i}", r"\mathcal{N}\big(", "y_i",
-                             r"\,\big|\,", "w", "x_i", ",", r"\sigma_n", "^2", r"\big)", colors=orange)
+                             r"\,\big|\,", "w", "x_i", ",", r"\sigma_n^2", r"\big)",
+                             colors={**orange, r"\sigma_n^2": S.NOISE})
         self.equation[2].set_color(S.LIKELIHOOD)
         self.equation.move_to([COLUMN_X, 0, 0], aligned_edge=LEFT).to_edge(UP, buff=S.MARGIN + 0.3)
         rows = [
@@ -191,7 +194,7 @@ class LikelihoodScene(ChapterScene):
             self.legend.add(VGroup(symbol, label(text, S.SMALL_SIZE, S.TEXT).next_to(symbol, RIGHT, buff=0.3)))
         self.legend.arrange(DOWN, aligned_edge=LEFT, buff=0.28).next_to(self.equation, DOWN, buff=0.5)
         self.legend.align_to(self.equation, LEFT)
-        text_left = self.legend.get_left()[0] + max(row[0].width for row in self.legend) + 0.3
+        text_left = self.legend.get_left()[0] + max(row[0].width for row in self.legend) + 0.22
         for symbol, words in self.legend:
             symbol.align_to(self.legend, LEFT)
             words.move_to([text_left, symbol.get_y(), 0], aligned_edge=LEFT)

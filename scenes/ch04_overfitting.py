@@ -43,6 +43,8 @@ def model_tex(degree: int, size: float = S.BODY_SIZE):
 
 class OverfittingScene(ChapterScene):
     chapter = "ch04_overfitting"
+    #: The beat whose last frame stands for the chapter (contact sheet, previews).
+    contact_beat = "degree_four"
 
     def construct(self) -> None:
         self.data = five_noisy_points()
@@ -65,10 +67,8 @@ class OverfittingScene(ChapterScene):
         return rms_error(self.fit_at(self.fresh.x), self.fresh.y)
 
     def five_points_beat(self) -> None:
-        self.plot = make_axes((*P.UNIT_DOMAIN, 0.2), (-1, 3, 1), 7.8, 5.6)
+        self.plot = make_axes((*P.UNIT_DOMAIN, 0.2), (-1, 3, 1), 7.8, 5.6, "x", "y")
         axes = self.plot.axes
-        self.plot[1].add(label("x", S.LABEL_SIZE, S.MUTED).next_to(axes.x_axis, RIGHT, buff=0.15),
-                         label("y", S.LABEL_SIZE, S.MUTED).next_to(axes.y_axis, UP, buff=0.1))
         self.plot.to_corner(DOWN + LEFT, buff=S.MARGIN).shift(RIGHT * 0.3)
         self.dots = VGroup(*[Dot(axes.c2p(x, y), radius=0.09, color=S.DATA) for x, y in
                              zip(self.data.x, self.data.y, strict=True)])
@@ -84,13 +84,10 @@ class OverfittingScene(ChapterScene):
         self.curve = tracked_curve(axes, self.xs, lambda: self.fit_at(self.xs), S.LIKELIHOOD, 5)
         self.curve.set_z_index(-1)
         self.model = model_tex(P.OVERFIT_DEGREES[0]).to_edge(UP, buff=S.MARGIN)
-        self.degree_readout = Readout(r"\text{degree}", lambda: self.degree.get_value(), S.TEXT, decimals=0,
-                                      size=S.LABEL_SIZE)
-        self.train_readout = Readout(r"\text{the five}", lambda: self.train_error(), S.DATA,
-                                     size=S.LABEL_SIZE)
-        self.fresh_readout = Readout(r"\text{fresh points}", lambda: self.fresh_error(), S.DATA,
-                                     size=S.LABEL_SIZE)
-        rms_note = label("RMS error on", S.SMALL_SIZE, S.MUTED)
+        self.degree_readout = Readout(r"\text{degree}", lambda: self.degree.get_value(), S.TEXT, decimals=0)
+        self.train_readout = Readout(r"\text{the five}", lambda: self.train_error(), S.DATA)
+        self.fresh_readout = Readout(r"\text{fresh points}", lambda: self.fresh_error(), S.DATA)
+        rms_note = label("RMS error on", S.LABEL_SIZE * 0.9, S.MUTED)
         self.panel = VGroup(self.degree_readout, rms_note, self.train_readout, self.fresh_readout)
         self.panel.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         rms_note.shift(DOWN * 0.25)

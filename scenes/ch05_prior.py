@@ -13,6 +13,8 @@ from scenes.parts import Slider, ctex, label, make_axes, tracked_curve
 
 class PriorScene(ChapterScene):
     chapter = "ch05_prior"
+    #: The beat whose last frame stands for the chapter (contact sheet, previews).
+    contact_beat = "sigma_narrow"
 
     def construct(self) -> None:
         self.sigma = ValueTracker(P.SIGMA_START)
@@ -27,8 +29,9 @@ class PriorScene(ChapterScene):
 
     def formula_beat(self) -> None:
         peak = float(gaussian_prior_pdf(0.0, P.SIGMA_MIN))
-        self.plot = make_axes((*P.W_RANGE, 1), (0, round(peak + 0.2, 1), 0.5), 9.0, 4.6, "w (slope)", "p(w)")
-        self.plot.to_edge(DOWN, buff=S.MARGIN + 0.2).shift(LEFT * 1.6)
+        self.plot = make_axes((*P.W_RANGE, 1), (0, round(peak + 0.2, 1), 0.5), 9.0, 4.2, "w (slope)",
+                              ctex("p(", "w", ")", colors={"p(": S.PRIOR, ")": S.PRIOR}))
+        self.plot.to_edge(DOWN, buff=S.MARGIN + 0.05).shift(LEFT * 1.6)
         self.curve = tracked_curve(self.plot.axes, self.w, self.prior_values, S.PRIOR, 5)
         self.formula = ctex(r"p(", "w", r")", "=", r"\frac{1}{\sqrt{2\pi", r"\sigma", r"^2}}",
                             r"\exp\!\left(-\frac{", "w", r"^2}{2", r"\sigma", r"^2}\right)",

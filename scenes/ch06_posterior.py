@@ -45,6 +45,8 @@ def bayes_tex(size: float = S.BODY_SIZE):
 
 class PosteriorScene(ChapterScene):
     chapter = "ch06_posterior"
+    #: The beat whose last frame stands for the chapter (contact sheet, previews).
+    contact_beat = "sigma_tight"
 
     def construct(self) -> None:
         self.data = house_prices()
@@ -91,7 +93,7 @@ class PosteriorScene(ChapterScene):
                       run_time=1.0)
 
     def three_curves_beat(self) -> None:
-        self.plot = make_axes((*P.W_RANGE, 1), (0, MLE_TOP + 0.08, 0.5), 8.6, 4.9, "w  (slope, $100 per sq ft)")
+        self.plot = make_axes((*P.W_RANGE, 1), (0, MLE_TOP + 0.08, 0.5), 8.6, 4.9, "w (slope, $100 per sq ft)")
         axes = self.plot.axes
         axes.y_axis.set_opacity(0)  # heights are scaled to peak 1, so only the w axis carries meaning
         axes.x_axis.add(axes.x_axis.get_number_mobject(0))
@@ -106,9 +108,9 @@ class PosteriorScene(ChapterScene):
         self.rope = self.make_rope()
 
         self.slider = Slider(self.sigma, P.SIGMA_MIN, P.SIGMA_MAX, r"\sigma", S.PRIOR, length=3.0)
-        self.mle_readout = Readout(r"\text{MLE}", lambda: self.mle(), S.LIKELIHOOD, size=S.LABEL_SIZE)
-        self.map_readout = Readout(r"\text{MAP}", lambda: self.map(), S.POSTERIOR, size=S.LABEL_SIZE)
-        self.ratio_readout = Readout(r"\text{MAP}/\text{MLE}", lambda: self.shrinkage(), S.POSTERIOR, size=S.LABEL_SIZE)
+        self.mle_readout = Readout(r"\text{MLE}", lambda: self.mle(), S.LIKELIHOOD)
+        self.map_readout = Readout(r"\text{MAP}", lambda: self.map(), S.POSTERIOR)
+        self.ratio_readout = Readout(r"\text{MAP/MLE}", lambda: self.shrinkage(), S.POSTERIOR)
         self.legend = self.make_legend()
         panel = VGroup(self.slider, self.mle_readout, self.map_readout, self.ratio_readout, self.legend)
         panel.arrange(DOWN, aligned_edge=LEFT, buff=0.4)
@@ -135,7 +137,10 @@ class PosteriorScene(ChapterScene):
             swatch = Line(LEFT * 0.25, RIGHT * 0.25, color=color, stroke_width=6)
             rows.add(VGroup(swatch, label(name, S.SMALL_SIZE, color).next_to(swatch, RIGHT, buff=0.15)))
         rows.add(label("each scaled to peak 1", S.SMALL_SIZE, S.MUTED))
-        return rows.arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        for i, row in enumerate(rows):  # even steps between the swatches: descenders (p, g) must not shift a row
+            anchor = row[0] if isinstance(row, VGroup) else row
+            row.shift(LEFT * row.get_left()[0] + UP * (-0.45 * i - anchor.get_y()))
+        return rows
 
     def make_rope(self) -> VGroup:
         """A rope from the prior's centre (w = 0) to the MLE; the MAP is the knot where the two pulls balance."""

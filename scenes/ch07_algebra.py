@@ -22,6 +22,7 @@ from manim import (
     FadeIn,
     FadeOut,
     LaggedStart,
+    Line,
     ManimColor,
     MathTex,
     ReplacementTransform,
@@ -104,6 +105,8 @@ STEPS: dict[str, list[Part]] = {
 
 class AlgebraScene(ChapterScene):
     chapter = "ch07_algebra"
+    #: The beat whose last frame stands for the chapter (contact sheet, previews).
+    contact_beat = "ridge"
 
     def construct(self) -> None:
         self.data = house_prices()
@@ -136,10 +139,11 @@ class AlgebraScene(ChapterScene):
 
     # -- beats ----------------------------------------------------------------------------------
     def why_losses_beat(self) -> None:
-        rows = [("One weight: set the derivative to 0, solve.", S.POSTERIOR),
-                ("Ten million weights: an n × n system, O(n³).", S.LIKELIHOOD),
-                ("ReLU networks: no closed form at all.", S.LIKELIHOOD),
-                ("So: write a loss, walk downhill.", S.TEXT)]
+        # Plain white facts, then the conclusion in the green of the loss curve it introduces.
+        rows = [("One weight: set the derivative to 0, solve.", S.TEXT),
+                ("Ten million weights: an n × n system, O(n³).", S.TEXT),
+                ("ReLU networks: no closed form at all.", S.TEXT),
+                ("So: write a loss, walk downhill.", S.POSTERIOR)]
         self.bullets = VGroup(*[label(text, S.LABEL_SIZE, color) for text, color in rows])
         self.bullets.arrange(DOWN, aligned_edge=LEFT, buff=0.25).to_corner(UL, buff=S.MARGIN + 0.1)
         self.plot = make_axes(PLOT_W, PLOT_Y, 7.2, 2.7, "w (slope)", None)
@@ -200,11 +204,18 @@ class AlgebraScene(ChapterScene):
         pri_note = label("a large weight", S.SMALL_SIZE, S.PRIOR).next_to(pri_brace, DOWN, buff=0.1)
         lik_note.align_to(lik_brace, RIGHT)
         pri_note.align_to(pri_brace, LEFT)
-        legend = VGroup(
-            ctex(r"-\log", "p(", "w", "|", "D", ")", size=S.LABEL_SIZE, colors={"p(": POST, "|": POST, ")": POST}),
-            ctex(r"-\log", "p(", "D", "|", "w", ")", size=S.LABEL_SIZE, colors={"p(": LIK, "|": LIK, ")": LIK}),
-            ctex(r"-\log", "p(", "w", ")", size=S.LABEL_SIZE, colors={"p(": PRI, ")": PRI}),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        pri_note.set_y(lik_note.get_y())  # one row of notes, whatever the braces' heights
+        names = (
+            ctex(r"-\log", "p(", "w", "|", "D", ")", size=S.BODY_SIZE, colors={"p(": POST, "|": POST, ")": POST}),
+            ctex(r"-\log", "p(", "D", "|", "w", ")", size=S.BODY_SIZE, colors={"p(": LIK, "|": LIK, ")": LIK}),
+            ctex(r"-\log", "p(", "w", ")", size=S.BODY_SIZE, colors={"p(": PRI, ")": PRI}),
+        )
+        legend = VGroup()
+        for name, color, width in zip(names, (POST, LIK, PRI), (5, 3, 3), strict=True):
+            swatch = Line(LEFT * 0.25, RIGHT * 0.25, color=color, stroke_width=width + 1)
+            legend.add(VGroup(swatch, name.next_to(swatch, RIGHT, buff=0.2)))
+        for i, row in enumerate(legend):
+            row.shift(LEFT * row.get_left()[0] + UP * (-0.6 * i - row[0].get_y()))
         legend.next_to(self.plot, RIGHT, buff=0.6).align_to(self.plot.axes, UP)
         self.penalty_notes = VGroup(lik_brace, pri_brace, lik_note, pri_note)
         self.legend = legend
@@ -220,9 +231,10 @@ class AlgebraScene(ChapterScene):
     def factor_out_beat(self) -> None:
         plot_parts = VGroup(self.plot, self.total, self.lik_curve, self.prior_curve, self.walker, self.trail,
                             self.y_name, self.legend, self.penalty_notes)
-        note = ctex(r"\text{factor out }", r"\frac{1}{2", r"\sigma_n^2", "}", size=S.BODY_SIZE,
-                    colors={r"\text{factor out }": S.MUTED, r"\frac{1}{2": S.MUTED, "}": S.MUTED,
-                            r"\sigma_n^2": S.NOISE})
+        note = VGroup(label("factor out", S.LABEL_SIZE, S.MUTED),
+                      ctex(r"\frac{1}{2", r"\sigma_n^2", "}", size=S.BODY_SIZE,
+                           colors={r"\frac{1}{2": S.MUTED, "}": S.MUTED, r"\sigma_n^2": S.NOISE}))
+        note.arrange(RIGHT, buff=0.2)
         self.factor_note = note
         with self.beat("factor_out") as t:
             self.play(FadeOut(plot_parts, shift=DOWN * 0.3), run_time=0.8)

@@ -62,6 +62,8 @@ class MinimumMarker(VGroup):
 
 class TwoViewsScene(ChapterScene):
     chapter = "ch08_two_views"
+    #: The beat whose last frame stands for the chapter (contact sheet, previews).
+    contact_beat = "lambda_strong"
 
     def construct(self) -> None:
         self.data = house_prices()
@@ -108,7 +110,7 @@ class TwoViewsScene(ChapterScene):
         for part in right_formula.submobjects[7:]:
             if part.tex_string in ("p(", ")"):
                 part.set_color(S.PRIOR)
-        self.left = self.panel(LEFT_Y, LEFT, "Regularisation view", left_formula)
+        self.left = self.panel(LEFT_Y, LEFT, "Regularization view", left_formula)
         self.right = self.panel(RIGHT_Y, RIGHT, "Bayesian view", right_formula)
         la, ra = self.left.axes, self.right.axes
         self.left_curves = VGroup(
@@ -142,7 +144,7 @@ class TwoViewsScene(ChapterScene):
             readout.next_to(plot, DOWN, buff=0.3).set_x(plot.axes.get_x())
         self.slider = Slider(self.lam, min(P.LAMBDA_SWEEP), max(P.LAMBDA_SWEEP), r"\lambda", S.LAMBDA, length=3.0)
         self.slider.move_to(DOWN * 3.0)
-        self.sigma_readout = Readout(r"\sigma", lambda: self.sigma(), S.PRIOR, size=S.LABEL_SIZE)
+        self.sigma_readout = Readout(r"\sigma", lambda: self.sigma(), S.PRIOR)
         self.sigma_readout.next_to(self.slider.track, RIGHT, buff=0.4)
         with self.beat("same_minimum") as t:
             self.play(Create(self.left_marker), Create(self.right_marker), run_time=min(1.5, t.duration * 0.2))

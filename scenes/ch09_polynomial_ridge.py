@@ -45,6 +45,8 @@ def cursor() -> Polygon:
 
 class PolynomialRidgeScene(ChapterScene):
     chapter = "ch09_polynomial_ridge"
+    #: The beat whose last frame stands for the chapter (contact sheet, previews).
+    contact_beat = "degree_rises"
 
     def construct(self) -> None:
         self.data = polynomial_playground()
@@ -84,9 +86,6 @@ class PolynomialRidgeScene(ChapterScene):
     def build_plot(self) -> None:
         self.plot = make_axes((*P.UNIT_DOMAIN, 0.2), Y_VIEW, 8.4, 6.3, "x", "y", numbers=False)
         self.axes = self.plot.axes
-        x_name, y_name = self.plot[1]
-        x_name.next_to(self.axes.x_axis, RIGHT, buff=0.2)
-        y_name.rotate(-np.pi / 2).next_to(self.axes.y_axis, UP, buff=0.15)
         self.plot.to_edge(LEFT, buff=S.MARGIN + 0.2).shift(DOWN * 0.1)
         self.dots = VGroup(*[Dot(self.axes.c2p(x, y), radius=0.085, color=S.DATA)
                              for x, y in zip(self.data.x, self.data.y, strict=True)])

@@ -48,6 +48,8 @@ from scenes.parts import ArrayCurve, Card, Readout, Slider, WMarker, ctex, label
 W_VIEW = (-1.0, 3.0, 1.0)
 PANEL_W, PANEL_H = 3.7, 3.3
 COLUMN_X = (-4.5, 0.0, 4.5)
+#: Layout: heights of the panel formulas' and headings' centres above the plot.
+FORMULA_RISE, HEADING_RISE = 0.8, 1.45
 #: Layout: the centres of the two panels before the elastic-net panel joins them.
 PAIR_X = (-2.6, 2.6)
 #: Layout: dense w samples so the narrowest prior (sigma 0.05) is drawn smoothly.
@@ -82,8 +84,11 @@ class Panel(VGroup):
         self.post = tracked_curve(axes, w, lambda: peak_normalised(family.log_post(w, sigma())), S.POSTERIOR, 5)
         self.marker = WMarker(axes, lambda: family.map_w(sigma()), S.POSTERIOR, "MAP", height=1.0)
         self.readout = Readout(r"w_{\mathrm{MAP}}", lambda: family.map_w(sigma()), S.POSTERIOR, size=S.BODY_SIZE)
-        top = VGroup(heading, formula).arrange(DOWN, buff=0.2)
-        top.next_to(self.plot, UP, buff=0.45)
+        # Fixed heights above the plot, so the headings of all panels line up whatever their formulas.
+        plot_top = self.plot.axes.get_top()[1]
+        formula.move_to([self.plot.axes.get_x(), plot_top + FORMULA_RISE, 0])
+        heading.move_to([self.plot.axes.get_x(), plot_top + HEADING_RISE, 0])
+        top = VGroup(heading, formula)
         self.readout.next_to(self.plot, DOWN, buff=0.25)
         self.curves = VGroup(self.like, self.prior, self.post)
         super().__init__(top, self.plot, self.curves, self.marker, self.readout)
@@ -92,6 +97,8 @@ class Panel(VGroup):
 
 class TakeawaysScene(ChapterScene):
     chapter = "ch10_what_it_means"
+    #: The beat whose last frame stands for the chapter (contact sheet, previews).
+    contact_beat = "elastic_net"
 
     def construct(self) -> None:
         self.data = house_prices()
@@ -203,20 +210,21 @@ class TakeawaysScene(ChapterScene):
     def weight_decay_beat(self) -> None:
         lam = ValueTracker(P.LAMBDA_SWEEP[0])
         sigma = lambda: sigma_from_lambda(lam.get_value(), P.SIGMA_N)  # noqa: E731
-        equation = ctex(r"\text{weight\_decay}", r"\;=\;", r"\lambda", "=", r"{", r"\sigma_n^2", r"\over",
+        equation = ctex(r"\texttt{weight\_decay}", r"\;=\;", r"\lambda", "=", r"{", r"\sigma_n^2", r"\over",
                         r"\sigma^2", "}", r"\quad\Longleftrightarrow\quad", r"\sigma", "=", "{", r"\sigma_n",
-                        r"\over", r"\sqrt{", r"\lambda", "}}", size=S.BODY_SIZE, colors=SQUARES)
+                        r"\over", r"\sqrt{", r"\lambda", "}}", size=S.HEADING_SIZE, colors=SQUARES)
         equation.to_edge(UP, buff=S.MARGIN + 0.1)
         peak = float(gaussian_prior_pdf(0.0, sigma_from_lambda(max(P.LAMBDA_SWEEP), P.SIGMA_N)))
-        plot = make_axes((*P.W_RANGE, 1), (0, round(peak + 0.2, 1), 0.5), 8.6, 4.2, "w", "p(w)")
-        plot.to_corner(DOWN + LEFT, buff=S.MARGIN + 0.2).shift(RIGHT * 0.4)
+        plot = make_axes((*P.W_RANGE, 1), (0, round(peak + 0.2, 1), 0.5), 8.6, 4.2, "w",
+                         ctex("p(", "w", ")", colors={"p(": S.PRIOR, ")": S.PRIOR}))
+        plot.to_corner(DOWN + LEFT, buff=S.MARGIN + 0.2).shift(RIGHT * 0.2)
         w = P.w_grid()
         curve = tracked_curve(plot.axes, w, lambda: gaussian_prior_pdf(w, sigma()), S.PRIOR, 5)
         lam_slider = Slider(lam, min(P.LAMBDA_SWEEP), max(P.LAMBDA_SWEEP), r"\lambda", S.LAMBDA, length=3.0)
         sig = Readout(r"\sigma", sigma, S.PRIOR, decimals=2)
         sn = Readout(r"\sigma_n", lambda: P.SIGMA_N, S.NOISE, decimals=1)
         side = VGroup(lam_slider, sn, sig).arrange(DOWN, aligned_edge=LEFT, buff=0.5)
-        side.next_to(plot, RIGHT, buff=0.9).align_to(plot, UP)
+        side.to_edge(RIGHT, buff=S.MARGIN + 0.2).align_to(plot.axes, UP)
         self.decay = VGroup(equation, plot, curve, side)
         self.lam = lam
         self.sigma_readout = sig
@@ -241,7 +249,7 @@ class TakeawaysScene(ChapterScene):
         ).arrange(DOWN, buff=0.3)
         credit = label("Based on the article “From MLE to MAP: L2 Regularization is Bayesian in Disguise”",
                        S.SMALL_SIZE, S.MUTED)
-        self.card = VGroup(title, VGroup(identity, box), lines, credit).arrange(DOWN, buff=0.55)
+        self.card = VGroup(title, VGroup(identity, box), lines, credit).arrange(DOWN, buff=0.42)
         self.card.move_to(UP * 0.0)
         with self.beat("end_card") as t:
             self.play(FadeOut(self.decay), run_time=0.8)
@@ -249,6 +257,7 @@ class TakeawaysScene(ChapterScene):
             self.play(FadeIn(identity, scale=0.9), Create(box), run_time=1.0)
             self.play(FadeIn(lines, shift=UP * 0.2, lag_ratio=0.3), run_time=min(2.0, max(0.8, t.duration - 4.0)))
             self.play(FadeIn(credit), run_time=0.6)
+        self.play(FadeOut(self.card), run_time=1.0)  # the video ends on the background, like every chapter
 
 
 class DropoutNetwork(VGroup):

@@ -6,6 +6,7 @@ updater costs one vectorised numpy call per frame instead of rebuilding a plot.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -21,12 +22,14 @@ from manim import (
     Line,
     ManimColor,
     MathTex,
+    Mobject,
     RoundedRectangle,
     Text,
     ValueTracker,
     VGroup,
     VMobject,
 )
+from manim.mobject.text.numbers import string_to_mob_map
 
 from scenes import style as S
 
@@ -64,11 +67,17 @@ def make_axes(
     y_range: Sequence[float],
     x_length: float,
     y_length: float,
-    x_label: str | None = None,
-    y_label: str | None = None,
+    x_label: str | Mobject | None = None,
+    y_label: str | Mobject | None = None,
     numbers: bool = True,
 ) -> VGroup:
-    """Muted axes with tick numbers and text labels; returns VGroup(axes, labels) with ``.axes``."""
+    """Muted axes with tick numbers and labels; returns VGroup(axes, labels) with ``.axes``.
+
+    A label is either words (muted text: below the x axis, rotated left of the y axis) or a symbol (a
+    one- or two-letter string set in TeX, or a ready Mobject such as a coloured ``p(w)``): at the end of
+    the x axis, above the top of the y axis. Words for a y axis that sits inside the plot (x range across
+    zero) go left of the whole plot so they never lie on the curves.
+    """
     axes = Axes(
         x_range=list(x_range),
         y_range=list(y_range),
@@ -80,13 +89,31 @@ def make_axes(
         y_axis_config={"decimal_number_config": {"num_decimal_places": tick_decimals(y_range)}},
     )
     labels = VGroup()
-    if x_label:
-        labels.add(label(x_label, S.SMALL_SIZE, S.MUTED).next_to(axes.x_axis, DOWN, buff=0.45))
-    if y_label:
-        labels.add(label(y_label, S.SMALL_SIZE, S.MUTED).rotate(np.pi / 2).next_to(axes.y_axis, LEFT, buff=0.45))
+    if x_label is not None:
+        if is_symbol(x_label):
+            labels.add(axis_symbol(x_label).next_to(axes.x_axis, RIGHT, buff=0.2))
+        else:
+            labels.add(label(x_label, S.SMALL_SIZE, S.MUTED).next_to(axes.x_axis, DOWN, buff=0.45))
+    if y_label is not None:
+        if is_symbol(y_label):
+            labels.add(axis_symbol(y_label).next_to(axes.y_axis.get_top(), UP, buff=0.2))
+        else:
+            words = label(y_label, S.SMALL_SIZE, S.MUTED).rotate(np.pi / 2)
+            inside = x_range[0] < 0 < x_range[1]
+            labels.add(words.next_to(axes if inside else axes.y_axis, LEFT, buff=0.45))
     group = VGroup(axes, labels)
     group.axes = axes
     return group
+
+
+def is_symbol(name: str | Mobject) -> bool:
+    """True for an axis name that is a math symbol (``w``, ``x``, ``y``, a Mobject) rather than words."""
+    return isinstance(name, Mobject) or len(name.strip()) <= 2
+
+
+def axis_symbol(name: str | Mobject) -> Mobject:
+    """An axis symbol in TeX, coloured by the palette (w white, sigma purple...), as in the equations."""
+    return name if isinstance(name, Mobject) else ctex(name.strip(), size=S.BODY_SIZE)
 
 
 def axis_frame(axes: Axes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -140,8 +167,9 @@ class ArrayCurve(VMobject):
         if sx.size == 0:
             self.set_points(np.zeros((0, 3)))
             return self
-        start = to_scene(self.axes, sx, sy)
-        end = to_scene(self.axes, ex, ey)
+        o, ux, uy = axis_frame(self.axes)  # once per call: coords_to_point is the slow part of an update
+        start = o + sx[:, None] * ux + sy[:, None] * uy
+        end = o + ex[:, None] * ux + ey[:, None] * uy
         pts = np.empty((sx.size * 4, 3))
         pts[0::4] = start
         pts[1::4] = start + (end - start) / 3.0
@@ -160,14 +188,49 @@ def tracked_curve(
     return curve
 
 
+def light_copy(mob: Mobject) -> Mobject:
+    """A copy of ``mob`` and its family that owns its arrays, lists and submobjects but shares the read-only
+    attributes (TeX template, SVG path data); far cheaper than ``Mobject.copy``'s deep copy."""
+    new = mob.__class__.__new__(mob.__class__)
+    new.__dict__.update(mob.__dict__)
+    for name, value in mob.__dict__.items():
+        if isinstance(value, np.ndarray):
+            new.__dict__[name] = value.copy()
+    new.submobjects = [light_copy(sub) for sub in mob.submobjects]
+    new.updaters = []
+    return new
+
+
+class FastDecimal(DecimalNumber):
+    """A DecimalNumber whose digit glyphs are light copies of the cached ones, so ``set_value`` in an updater
+    costs about a millisecond instead of tens (the stock class deep-copies every glyph)."""
+
+    def _string_to_mob(self, string: str, mob_class: type | None = None, **kwargs) -> VMobject:
+        mob_class = mob_class or self.mob_class
+        if string not in string_to_mob_map:
+            string_to_mob_map[string] = mob_class(string, **kwargs)
+        mob = light_copy(string_to_mob_map[string])
+        mob.font_size = self._font_size
+        return mob
+
+
 class Readout(VGroup):
-    """A coloured TeX label followed by a live number, e.g. ``\\sigma = 0.30``."""
+    """A coloured label followed by a live number, e.g. ``\\sigma = 0.30``.
+
+    ``tex`` is a TeX symbol; a label of plain words, ``\\text{degree}``, is set in the project's font (as
+    every other word on screen) followed by a TeX ``=``.
+    """
 
     def __init__(self, tex: str, value: Callable[[], float], color: ManimColor, decimals: int = 2,
                  size: float = S.BODY_SIZE, unit: str | None = None) -> None:
         self.value = value
-        self.lhs = ctex(tex, "=", size=size, colors={tex: color})
-        self.number = DecimalNumber(value(), num_decimal_places=decimals, font_size=size, color=color)
+        words = re.fullmatch(r"\\text\{([^{}]*)\}", tex.strip())
+        if words:
+            name = label(words.group(1), size * 0.75, color)
+            self.lhs = VGroup(name, ctex("=", size=size)).arrange(RIGHT, buff=0.15)
+        else:
+            self.lhs = ctex(tex, "=", size=size, colors={tex: color})
+        self.number = FastDecimal(value(), num_decimal_places=decimals, font_size=size, color=color)
         self.number.next_to(self.lhs, RIGHT, buff=0.15)
         parts = [self.lhs, self.number]
         if unit:
@@ -196,15 +259,19 @@ class Slider(VGroup):
         self.tracker, self.lo, self.hi = tracker, lo, hi
         self.track = Line(LEFT * length / 2, RIGHT * length / 2, color=S.MUTED, stroke_width=4)
         self.knob = Dot(radius=0.11, color=color)
-        self.readout = Readout(tex, tracker.get_value, color, decimals, size=S.LABEL_SIZE)
+        self.readout = Readout(tex, tracker.get_value, color, decimals)
         self.readout.next_to(self.track, UP, buff=0.25)
         super().__init__(self.track, self.knob, self.readout)
         self.knob.add_updater(lambda m: m.move_to(self.knob_position()))
         self.knob.move_to(self.knob_position())
 
     def knob_position(self) -> np.ndarray:
-        frac = (self.tracker.get_value() - self.lo) / (self.hi - self.lo)
-        return self.track.point_from_proportion(float(np.clip(frac, 0.0, 1.0)))
+        """Where the knob sits; its travel stops one radius short of the track's ends, so at either end
+        it stays within the slider's own bounds (and out of the frame's edge margin)."""
+        frac = float(np.clip((self.tracker.get_value() - self.lo) / (self.hi - self.lo), 0.0, 1.0))
+        start, end = self.track.get_start(), self.track.get_end()
+        inset = (end - start) / np.linalg.norm(end - start) * self.knob.radius
+        return start + inset + frac * (end - start - 2 * inset)
 
 
 class WMarker(VGroup):

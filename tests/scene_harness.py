@@ -8,20 +8,53 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from manim import ManimColor, config, tempconfig
+from manim import DecimalNumber, ManimColor, MathTex, Text, VMobject, config, tempconfig
 
+from scenes import style as S
 from scenes.base import ChapterScene
 
 
+def layout_problems(scene: ChapterScene, margin: float = S.MARGIN, tol: float = 0.02) -> list[str]:
+    """What breaks the layout rules on screen now: a visible shape entering the edge margin, text smaller
+    than style.SMALL_SIZE."""
+    fw, fh = config.frame_width, config.frame_height
+    x_lim, y_lim = fw / 2 - margin + tol, fh / 2 - margin + tol
+    problems = []
+    for top in scene.mobjects:
+        for mob in top.get_family():
+            if isinstance(mob, (Text, MathTex, DecimalNumber)) and mob.font_size < S.SMALL_SIZE * 0.98:
+                problems.append(f"{type(mob).__name__} {_name(mob)!r} at font size {mob.font_size:.1f}")
+        shown = [m for m in top.family_members_with_points() if isinstance(m, VMobject)
+                 and (np.max(m.get_stroke_opacities()) > 0.01 or np.max(m.get_fill_opacities()) > 0.01)]
+        if shown:
+            points = np.concatenate([m.points for m in shown])
+            lo, hi = points.min(axis=0), points.max(axis=0)
+            if lo[0] < -x_lim or hi[0] > x_lim or lo[1] < -y_lim or hi[1] > y_lim:
+                problems.append(f"{type(top).__name__} {_name(top)!r} spans x {lo[0]:.2f}..{hi[0]:.2f}, "
+                                f"y {lo[1]:.2f}..{hi[1]:.2f}: inside the edge margin")
+    return problems
+
+
+def _name(mob) -> str:
+    text = getattr(mob, "text", None) or getattr(mob, "tex_string", None)
+    return str(text)[:40] if text else ""
+
+
 def run_scene(cls: type[ChapterScene], probe: Callable[[ChapterScene, str], Any], tmp: Path,
-              dry_run: bool = True) -> tuple[ChapterScene, dict[str, Any]]:
-    """Render ``cls`` silently; ``probe(scene, beat)`` runs at every beat end and its results are returned."""
+              dry_run: bool = True, check_layout: bool = True) -> tuple[ChapterScene, dict[str, Any]]:
+    """Render ``cls`` silently; ``probe(scene, beat)`` runs at every beat end and its results are returned.
+
+    With ``check_layout`` every beat end is also checked against the layout rules (``layout_problems``).
+    """
     os.environ["MLE2MAP_VOICE"] = "none"
     states: dict[str, Any] = {}
+    problems: list[str] = []
 
     def hook(scene: ChapterScene, key: str) -> None:
         if isinstance(scene, cls):
             states[key] = probe(scene, key)
+            if check_layout:
+                problems.extend(f"{key}: {p}" for p in layout_problems(scene))
 
     ChapterScene.beat_end_hooks.append(hook)
     try:
@@ -32,6 +65,7 @@ def run_scene(cls: type[ChapterScene], probe: Callable[[ChapterScene, str], Any]
             scene.render()
     finally:
         ChapterScene.beat_end_hooks.remove(hook)
+    assert not problems, f"{cls.__name__} breaks the layout rules:\n" + "\n".join(problems)
     return scene, states
 
 

@@ -125,7 +125,7 @@ def test_equation_symbols_share_their_curve_colours(run):
     scene, _ = run
     parts = {p.tex_string.strip(): p.get_color() for p in scene.equation.submobjects}
     assert parts["p("] == scene.product_curve.get_stroke_color() == S.LIKELIHOOD
-    assert parts[r"\sigma_n"] == scene.bells[0].get_stroke_color() == S.NOISE
+    assert parts[r"\sigma_n^2"] == scene.bells[0].get_stroke_color() == S.NOISE
     assert parts["y_i"] == parts["x_i"] == parts["D"] == scene.dots[0].get_color() == S.DATA
     assert parts["w"] == S.WEIGHT
 

@@ -1,0 +1,192 @@
+"""Smoke tests of the render benchmark and of the speed-ups it measures: tiny scenes at a tiny size."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from manim import DecimalNumber, Dot, ValueTracker, tempconfig
+from manim.camera.camera import Camera
+
+from production import bench
+from production.probe import frame_count_and_rate
+from scenes.base import ChapterScene
+from scenes.fast_render import encode_frames
+from scenes.parts import FastDecimal, Readout
+
+SIZE = (64, 36, 10)
+TINY_ENV = {"TINY_SECONDS": "2"}
+
+
+class BenchChapter(ChapterScene):
+    """A two-beat chapter with a live readout and a moving dot (uses the fast writer, like every chapter)."""
+
+    chapter = "bench_tiny"
+    narration_dir = Path(os.environ.get("BENCH_TEST_NARRATION", "/nonexistent"))
+
+    def construct(self) -> None:
+        tracker = ValueTracker(0.0)
+        readout = Readout("x", tracker.get_value, "#7F77DD")
+        dot = Dot()
+        dot.add_updater(lambda m: m.move_to([tracker.get_value(), 0, 0]))
+        self.add(readout, dot)
+        with self.beat("move"):
+            self.play(tracker.animate.set_value(2.0), run_time=1.0)
+        with self.beat("rest"):
+            pass
+
+
+@pytest.fixture
+def narration(tmp_path: Path) -> dict[str, str]:
+    (tmp_path / "bench_tiny.md").write_text("## move\nA dot moves.\n\n## rest\nIt rests a while here.\n")
+    return {"BENCH_TEST_NARRATION": str(tmp_path)}
+
+
+def test_timed_child_counts_every_frame_and_splits_the_time(tmp_path: Path) -> None:
+    result = bench.run_child("timed", "tests.fixtures.tiny_chapters", "TinyB", SIZE, tmp_path, env=TINY_ENV)
+    assert result["frames"] == 20 == result["encoded"]
+    stages = result["stages"]
+    assert all(v >= 0 for v in stages.values())
+    assert stages["raster"] > 0 and stages["encode"] > 0
+    assert stages["animate"] + stages["raster"] < result["wall"]  # main-thread stages nest inside the render
+    assert stages["updaters"] <= stages["animate"]
+    assert 50 < result["peak_mib"] < 2048
+
+
+def test_chapter_figures_with_frame_limit_on_a_chapter_scene(tmp_path: Path, narration: dict[str, str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in narration.items():
+        monkeypatch.setenv(key, value)
+    fig = bench.chapter_figures("tests.test_bench", "BenchChapter", "bench_tiny", SIZE, 1, tmp_path)
+    # Two beats: 1 s of animation, then the rest of each beat's narration time, all at 10 fps.
+    from scenes.narration import estimated_duration
+
+    expected = round(10 * max(1.0, estimated_duration("A dot moves."))) + round(
+        10 * estimated_duration("It rests a while here."))
+    assert abs(fig["frames"] - expected) <= 2
+    assert fig["file_frames"] == fig["frames"] == fig["limit_frames"]
+    assert fig["fps"] == pytest.approx(fig["frames"] / fig["wall_s"])
+    assert fig["limit_ms_per_frame"] > 0 and fig["limit_ratio"] > 0
+    assert fig["ms_per_frame"]["encode_thread"] > 0  # the fast writer's encode path is timed too
+    assert set(fig["ms_per_frame"]) >= {"total", "updaters_mathcore", "raster", "encode_thread"}
+
+
+def test_fast_decimal_draws_the_same_pixels_as_manims() -> None:
+    with tempconfig({"pixel_width": 320, "pixel_height": 180}):
+        camera = Camera()
+
+        def pixels(mob: DecimalNumber) -> np.ndarray:
+            camera.reset()
+            camera.capture_mobjects([mob])
+            return camera.pixel_array.copy()
+
+        stock = DecimalNumber(0.3, num_decimal_places=2, font_size=48, color="#7F77DD")
+        fast = FastDecimal(0.3, num_decimal_places=2, font_size=48, color="#7F77DD")
+        for value in (0.31, 1.27, -3.5, 12.04, 0.0):
+            stock.set_value(value)
+            fast.set_value(value)
+            assert fast.get_value() == value
+            assert np.array_equal(pixels(stock), pixels(fast)), value
+        assert pixels(fast).any()
+
+
+def test_repeated_frames_encode_like_single_frames(tmp_path: Path) -> None:
+    """The one-conversion path for repeated frames decodes to the same pictures as converting each copy."""
+    rng = np.random.default_rng(3)
+    frame = np.zeros((36, 64, 4), np.uint8)
+    frame[..., :3] = rng.integers(0, 255, (36, 64, 3), dtype=np.uint8)
+    frame[..., 3] = 255
+
+    def encode(path: Path, repeated: bool) -> list[np.ndarray]:
+        class Job:
+            container = av.open(str(path), "w")
+            stream = container.add_stream("libx264", rate=10, options={"qp": "0", "preset": "ultrafast"})
+
+        Job.stream.pix_fmt, Job.stream.width, Job.stream.height = "yuv420p", 64, 36
+        if repeated:
+            encode_frames(Job, frame, 3)
+        else:
+            for _ in range(3):
+                encode_frames(Job, frame, 1)
+        for packet in Job.stream.encode():
+            Job.container.mux(packet)
+        Job.container.close()
+        with av.open(str(path)) as f:
+            return [fr.to_ndarray(format="yuv420p") for fr in f.decode(video=0)]
+
+    once, each = encode(tmp_path / "a.mp4", True), encode(tmp_path / "b.mp4", False)
+    assert len(once) == len(each) == 3
+    assert all(np.array_equal(a, b) for a, b in zip(once, each, strict=True))
+
+
+def test_chapters_write_ultrafast_crf18_partials_that_ffprobe_reads(tmp_path: Path, narration: dict[str, str],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(BenchChapter, "narration_dir", Path(narration["BENCH_TEST_NARRATION"]))
+    monkeypatch.setenv("MLE2MAP_VOICE", "none")
+    with tempconfig({"pixel_width": SIZE[0], "pixel_height": SIZE[1], "frame_rate": SIZE[2],
+                     "media_dir": str(tmp_path), "output_file": str(tmp_path / "out"), "disable_caching": True,
+                     "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": True}):
+        scene = BenchChapter()
+        scene.render()
+        partials = [Path(p) for p in scene.renderer.file_writer.partial_movie_files if p]
+    video = next(tmp_path.rglob("out.mp4"))
+    frames, rate = frame_count_and_rate(video)
+    assert rate == SIZE[2] and frames == round(scene.renderer.time * SIZE[2])
+    for partial in partials:
+        header = partial.read_bytes()[:200_000]
+        assert b"crf=18.0" in header and b"cabac=0" in header  # x264's own record of its settings
+
+
+def test_sizes_and_runs_are_validated() -> None:
+    assert bench.parse_size("854x480@15") == (854, 480, 15)
+    for bad in ("1920x1080", "1921x1080@60", "1920x1080@0", "axb@c"):
+        with pytest.raises(ValueError, match="--size"):
+            bench.parse_size(bad)
+    with pytest.raises(ValueError, match="--runs"):
+        bench.main(["--runs", "0", "--no-video"])
+
+
+def test_results_json_and_table(tmp_path: Path) -> None:
+    results = {"chapters": {"ch": {"frames": 10, "fps": 5.0, "rtf": 2.0, "peak_mib": 300.0,
+                                   "ms_per_frame": {"total": 200.0, "updaters_mathcore": 1.0, "interpolate": 2.0,
+                                                    "raster": 3.0, "encode_thread": 4.0},
+                                   "limit_ms_per_frame": 100.0, "limit_ratio": 2.0}}}
+    out = tmp_path / "r" / "results.json"
+    bench.write_results(results, out)
+    assert json.loads(out.read_text()) == results
+    text = bench.table(results)
+    assert "ch" in text and "200.0" in text and "2.00" in text
+    assert not list(out.parent.glob(".*tmp"))
+
+
+def test_config_media_override(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MLE2MAP_MEDIA": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", "from production.config import MEDIA; print(MEDIA)"],
+                         env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert out == str(tmp_path.resolve())
+
+
+def test_fast_camera_draws_the_same_pixels_as_manims() -> None:
+    from manim import Circle, MathTex, Square, VGroup
+
+    from scenes.fast_render import FastCamera
+    from scenes.parts import ArrayCurve, make_axes
+
+    plot = make_axes((-3, 3, 1), (0, 1, 0.5), 6.0, 3.0, "w", "p").axes
+    xs = np.linspace(-3, 3, 301)
+    scene = VGroup(plot, ArrayCurve(plot, xs, np.exp(-xs**2) * 1.4, "#1D9E75"), Circle(radius=1.2),
+                   Square(0.8).shift([2, 1, 0]), MathTex(r"\sigma^2 = \frac{1}{2}").shift([-3, 2, 0]))
+    with tempconfig({"pixel_width": 480, "pixel_height": 270}):
+        frames = []
+        for cls in (Camera, FastCamera):
+            camera = cls()
+            camera.capture_mobjects([scene])
+            frames.append(camera.pixel_array.copy())
+    assert frames[0].any() and np.array_equal(frames[0], frames[1])
