@@ -53,12 +53,16 @@ def build_soundtrack(segments: list[tuple[Path | None, float]], out: Path) -> No
 
 
 def video_args(quality: Quality) -> list[str]:
-    """x264 settings for YouTube: High profile, closed GOP of fps/2, no scene-cut keyframes, BT.709 tags."""
-    target, maxrate = quality.bitrate
+    """x264 settings for YouTube: High profile, closed GOP of fps/2, no scene-cut keyframes, BT.709 tags.
+
+    Constant bitrate at YouTube's recommended upload rate (HRD CBR with filler): flat graphics would
+    otherwise encode far below it, and YouTube's own re-encode is best fed at the recommended rate.
+    """
+    target, _ = quality.bitrate
     return ["-c:v", "libx264", "-preset", quality.x264_preset, "-profile:v", "high", "-pix_fmt", "yuv420p",
-            "-b:v", str(target), "-maxrate", str(maxrate), "-bufsize", str(2 * maxrate),
+            "-b:v", str(target), "-minrate", str(target), "-maxrate", str(target), "-bufsize", str(2 * target),
             "-g", str(quality.gop), "-keyint_min", str(quality.gop), "-sc_threshold", "0", "-bf", "2",
-            "-flags", "+cgop", "-x264-params", "open-gop=0",
+            "-flags", "+cgop", "-x264-params", "open-gop=0:nal-hrd=cbr:filler=1",
             "-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709", "-color_range", "tv",
             "-r", str(quality.fps)]
 

@@ -111,8 +111,20 @@ def test_closed_gop_of_half_the_frame_rate(env):
     opts = dict(kv.split("=", 1) for kv in settings.split() if "=" in kv)
     assert opts["open_gop"] == "0" and opts["scenecut"] == "0" and opts["bframes"] == "2"
     assert opts["keyint"] == str(gop)
+    target, _ = QUALITY.bitrate
+    assert int(opts["bitrate"]) == target // 1000 and int(opts["vbv_maxrate"]) == target // 1000
+    assert opts["nal_hrd"] == "cbr" and opts["filler"] == "1"
+
+
+def test_video_bitrate_is_youtubes_recommended_rate(env):
+    """Measured from the stream's bytes and duration, not from the encoder's settings."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                          "packet=size", "-of", "csv=p=0", str(env.package.video)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    seconds = sum(chapter_frames(env)) / QUALITY.fps
+    measured = 8 * sum(int(n) for n in out) / seconds
     target, maxrate = QUALITY.bitrate
-    assert int(opts["bitrate"]) == target // 1000 and int(opts["vbv_maxrate"]) == maxrate // 1000
+    assert 0.9 * target <= measured <= maxrate
 
 
 def _bt709_limited(hex_colour: str) -> np.ndarray:
