@@ -47,16 +47,14 @@ def _positive(name: str, value: int, hi: int) -> int:
 # ---------------------------------------------------------------- child: one scene in this process
 def _stock_manim() -> None:
     """Undo the project's speed-ups (camera paths, partial writer, light-copy readouts) for a before/after table."""
-    from manim import DecimalNumber
-    from manim.camera.camera import Camera
-    from manim.scene.scene_file_writer import SceneFileWriter
-
     from scenes import fast_render, parts
 
-    fast_render.FastPartialWriter.open_partial_movie_stream = SceneFileWriter.open_partial_movie_stream
-    fast_render.FastPartialWriter.close_partial_movie_stream = SceneFileWriter.close_partial_movie_stream
-    fast_render.FastCamera.set_cairo_context_path = Camera.set_cairo_context_path
-    parts.FastDecimal._string_to_mob = DecimalNumber._string_to_mob
+    # Deleting the overrides (rather than assigning Manim's functions) keeps the benchmark's timers, which wrap
+    # the base classes, in the path.
+    del fast_render.FastPartialWriter.open_partial_movie_stream
+    del fast_render.FastPartialWriter.close_partial_movie_stream
+    del fast_render.FastCamera.set_cairo_context_path
+    del parts.FastDecimal._string_to_mob
 
 
 def _child(args: argparse.Namespace) -> int:
@@ -314,6 +312,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--video-runs", type=int, default=1, help="forced whole-video renders per quality (default 1)")
     p.add_argument("-j", "--jobs", type=int, default=0, help="parallel chapter renders for the whole video")
     p.add_argument("--out", type=Path, default=RESULTS, help="results JSON (default benchmarks/results.json)")
+    p.add_argument("--update", action="store_true", help="keep the figures of --out that this run does not measure")
     p.add_argument("--media", type=Path, default=BENCH_MEDIA, help="scratch media dir (default media/bench)")
     p.add_argument("--child", choices=("timed", "record"), help=argparse.SUPPRESS)
     p.add_argument("--compare", action="store_true", help="also measure each chapter with stock Manim's writer "
@@ -355,15 +354,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         chosen, runs = [by_slug(s) for s in QUICK_CHAPTERS], 1
         args.no_video = True
-    results: dict[str, object] = {"machine": machine(), "size": list(size), "runs": runs,
-                                  "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "targets": TARGETS}
+    results: dict[str, object] = {}
+    if args.update and args.out.is_file():
+        results = json.loads(args.out.read_text(encoding="utf-8"))
+    section = {"machine": machine(), "size": list(size), "runs": runs,
+               "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    results.update(targets=TARGETS, **section)
     started = time.perf_counter()
-    chapters: dict[str, dict] = {}
+    chapters: dict[str, dict] = results.setdefault("chapters", {}) if args.update else {}
     results["chapters"] = chapters
     for ch in [] if args.no_chapters else chosen:
         print(f"chapter {ch.slug} at {size[0]}x{size[1]}@{size[2]} ({runs} run(s))", flush=True)
         chapters[ch.slug] = chapter_figures(ch.module, ch.scene, ch.slug, size, runs, args.media,
                                             limit=not args.no_limit)
+        chapters[ch.slug]["measured"] = section
         if args.compare:
             print("  the same with stock Manim (--compare)", flush=True)
             chapters[ch.slug]["stock"] = chapter_figures(ch.module, ch.scene, ch.slug, size, runs, args.media,
@@ -373,12 +377,15 @@ def main(argv: list[str] | None = None) -> int:
         ch = by_slug(SCALING_CHAPTER)
         print(f"scaling {ch.slug} at {SCALING_FPS} fps", flush=True)
         results["scaling"] = scaling_figures(ch.module, ch.scene, ch.slug, runs, args.media, size[0], size[1])
+        results["scaling"]["measured"] = section
         write_results(results, args.out)
     if not args.no_video:
-        results["video"] = []
+        results["video"] = list(results.get("video", [])) if args.update else []
         for quality in args.video_qualities.split(","):
             print(f"whole video at {quality}", flush=True)
-            results["video"].append(video_figures(quality.strip(), video_runs, args.jobs, args.media / "video"))
+            results["video"] = [v for v in results["video"] if v["quality"] != quality.strip()]
+            results["video"].append({**video_figures(quality.strip(), video_runs, args.jobs, args.media / "video"),
+                                     "measured": section})
             write_results(results, args.out)
     results["machine"]["load_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["bench_seconds"] = time.perf_counter() - started

@@ -1,0 +1,31 @@
+"""Longest-first scheduling of chapter renders (production/render.py), added for the render benchmark."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from production.jobs import ChapterJob
+from production.quality import preset
+from production.render import Renderer, RenderSettings
+
+
+def _job(slug: str) -> ChapterJob:
+    return ChapterJob(1, slug, "S", slug, f"scenes.{slug}", Path(f"/nonexistent/{slug}.py"), None)
+
+
+def _order(manifest: dict) -> list[str]:
+    renderer = Renderer(RenderSettings(preset("hd"), "none"), Path("/nonexistent"), jobs=2)
+    jobs = [_job(s) for s in ("a", "b", "c")]
+    return sorted((j.slug for j in jobs), key=lambda slug: -renderer._cost(_job(slug), manifest, jobs))
+
+
+def test_previous_render_times_order_the_queue_longest_first() -> None:
+    manifest = {f"hd/{s}": {"render_seconds": t, "frames": 600, "fps": 60.0} for s, t in
+                (("a", 10.0), ("b", 90.0), ("c", 40.0))}
+    assert _order(manifest) == ["b", "c", "a"]
+
+
+def test_without_a_time_for_every_chapter_the_video_length_decides() -> None:
+    manifest = {"preview/a": {"frames": 900, "fps": 15.0}, "preview/b": {"frames": 150, "fps": 15.0},
+                "preview/c": {"frames": 450, "fps": 15.0}, "hd/b": {"render_seconds": 500.0}}
+    assert _order(manifest) == ["a", "c", "b"]
