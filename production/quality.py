@@ -58,8 +58,8 @@ class Quality:
 
 PRESETS: dict[str, Quality] = {
     "preview": Quality("preview", 854, 480, 15, "fast"),
-    "hd": Quality("hd", 1920, 1080, 60, "fast"),
-    "4k": Quality("4k", 3840, 2160, 60, "fast"),
+    "hd": Quality("hd", 1920, 1080, 60, "veryfast"),
+    "4k": Quality("4k", 3840, 2160, 60, "veryfast"),
 }
 
 
