@@ -8,6 +8,7 @@ for whatever narration remains.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +25,15 @@ from scenes.fast_render import FastCamera, FastPartialWriter
 from scenes.narration import estimated_duration, load_script
 from scenes.voice import make_service
 
+
+class _ManimMuxOptionsFilter(logging.Filter):
+    """Drop PyAV's note that Manim 0.21's sound-muxing options (shortest, metadata) went unused; harmless."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Some options were not used: {'shortest'")
+
+
+logging.getLogger("av.container.output").addFilter(_ManimMuxOptionsFilter())
 
 @dataclass
 class SilentTracker:
