@@ -85,8 +85,8 @@ def make_axes(
         y_length=y_length,
         tips=False,
         axis_config={"color": S.MUTED, "stroke_width": 2, "include_numbers": numbers, "font_size": S.SMALL_SIZE},
-        x_axis_config={"decimal_number_config": {"num_decimal_places": tick_decimals(x_range)}},
-        y_axis_config={"decimal_number_config": {"num_decimal_places": tick_decimals(y_range)}},
+        x_axis_config={"decimal_number_config": {"num_decimal_places": tick_decimals(x_range), "color": S.TEXT}},
+        y_axis_config={"decimal_number_config": {"num_decimal_places": tick_decimals(y_range), "color": S.TEXT}},
     )
     labels = VGroup()
     if x_label is not None:
