@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,11 +120,33 @@ def encode_gif(section: Section, dst: Path, background: str, max_bytes: int = GI
     raise RuntimeError(f"GIF of {section.stem} stays over {max_bytes} bytes even at {width} px and {fps:g} fps")
 
 
-def last_frame_png(section: Section, dst: Path) -> Path:
-    """The beat's last frame as PNG with its alpha channel."""
+def last_frame_png(section: Section, dst: Path, lookback_s: float = 3.0) -> Path:
+    """The beat's last frame as PNG with its alpha channel.
+
+    A chapter's last beat ends on its fade-out, an empty frame: then the last frame that still shows
+    something (within ``lookback_s`` of the end) is taken instead.
+    """
     seek = ["-sseof", f"{-2.0 / section.fps:.4f}"]
     # -update 1: each decoded frame overwrites the file, so the last one stays
-    return _ffmpeg([*seek, "-i", str(section.video), "-vf", f"format=rgba,{_EVEN}", "-update", "1"], dst)
+    _ffmpeg([*seek, "-i", str(section.video), "-vf", f"format=rgba,{_EVEN}", "-update", "1"], dst)
+    if _has_content(dst):
+        return dst
+    with tempfile.TemporaryDirectory() as tmp:
+        frames = Path(tmp)
+        subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-sseof", f"{-lookback_s:.3f}", "-i", str(section.video),
+                        "-vf", f"format=rgba,{_EVEN}", str(frames / "f%05d.png")], check=True, capture_output=True)
+        shown = [f for f in sorted(frames.glob("f*.png")) if _has_content(f)]
+        if shown:
+            tmp_dst = dst.with_name(f".{dst.stem}.part{dst.suffix}")
+            shutil.copyfile(shown[-1], tmp_dst)
+            os.replace(tmp_dst, dst)
+    return dst
+
+
+def _has_content(png: Path) -> bool:
+    """True when any pixel of the RGBA image is not fully transparent."""
+    with Image.open(png) as image:
+        return image.getchannel("A").getextrema()[1] > 0
 
 
 def flatten_png(src: Path, dst: Path, background: str) -> Path:

@@ -165,3 +165,24 @@ def test_bad_input_is_refused(index, tmp_path):
     with pytest.raises(ValueError, match="jobs"):
         make_chapter_clips(index, tmp_path, BACKGROUND, jobs=0)
     assert list(tmp_path.iterdir()) == [], "a refused call writes nothing"
+
+
+def test_png_of_a_beat_ending_on_a_fade_out_shows_the_last_visible_frame(tmp_path):
+    """A chapter's last beat fades to nothing: its PNG is the last frame that still shows the box."""
+    from production.clips import last_frame_png
+
+    frames = _box_frames(12)
+    frames[-4:] = 0  # the fade-out ends on four empty frames
+    frames[-5, ..., 3] = frames[-5, ..., 3] // 2  # half-faded box just before them
+    video = tmp_path / "Scene_fade.mov"
+    _write_mov(video, frames)
+    section = read_sections(_index_for(tmp_path, video, 1.2))[0]
+    png = last_frame_png(section, tmp_path / "fade.png")
+    image = np.asarray(Image.open(png).convert("RGBA"))[:H, :W]
+    assert np.array_equal(image, frames[-5])
+
+
+def _index_for(tmp: Path, video: Path, seconds: float) -> Path:
+    path = tmp / "Fade.json"
+    path.write_text(json.dumps([_entry(video, "fade", seconds)]), encoding="utf-8")
+    return path
