@@ -151,13 +151,13 @@ class Renderer:
         previous = [e.get("frames", 0) / e.get("fps", 1) for k, e in manifest.items() if k.endswith(f"/{job.slug}")]
         return max(previous) if previous else _narration_estimate(job)
 
-    def _cost(self, job: ChapterJob, manifest: dict, pending: list[ChapterJob]) -> float:
-        """Sort key for longest-first scheduling, so the slowest chapter never starts last: the previous render
-        time at this quality when every pending chapter has one, else the expected video length."""
-        previous = [manifest.get(self._entry_key(j), {}).get("render_seconds") for j in pending]
-        if all(previous):
-            return float(manifest[self._entry_key(job)]["render_seconds"])
-        return self._expected(job, manifest) or 0.0
+    def _schedule_costs(self, jobs: list[ChapterJob], manifest: dict) -> list[float]:
+        """Sort keys for longest-first scheduling, so the slowest chapter never starts last: the previous render
+        times at this quality when every job has one, else the expected video lengths."""
+        times = [manifest.get(self._entry_key(j), {}).get("render_seconds") for j in jobs]
+        if all(times):
+            return [float(t) for t in times]
+        return [self._expected(j, manifest) or 0.0 for j in jobs]
 
     def _start(self, job: ChapterJob, key: str, expected: float | None) -> _Running:
         q = self.settings.quality
@@ -278,8 +278,8 @@ class Renderer:
                 self.out(f"  = {job.name:<26} unchanged, cached ({fmt_clock(hit.duration)})")
             else:
                 pending.append((job, key))
-        waiting = [job for job, _ in pending]
-        pending.sort(key=lambda item: -self._cost(item[0], manifest, waiting))
+        costs = self._schedule_costs([job for job, _ in pending], manifest)
+        pending = [item for _, item in sorted(zip(costs, pending, strict=True), key=lambda pair: -pair[0])]
         running: list[_Running] = []
         try:
             while pending or running:

@@ -16,7 +16,8 @@ def _job(slug: str) -> ChapterJob:
 def _order(manifest: dict) -> list[str]:
     renderer = Renderer(RenderSettings(preset("hd"), "none"), Path("/nonexistent"), jobs=2)
     jobs = [_job(s) for s in ("a", "b", "c")]
-    return sorted((j.slug for j in jobs), key=lambda slug: -renderer._cost(_job(slug), manifest, jobs))
+    costs = renderer._schedule_costs(jobs, manifest)
+    return [j.slug for _, j in sorted(zip(costs, jobs, strict=True), key=lambda pair: -pair[0])]
 
 
 def test_previous_render_times_order_the_queue_longest_first() -> None:
