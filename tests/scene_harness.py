@@ -115,6 +115,15 @@ def to_pixels(points: np.ndarray, width: int, height: int) -> np.ndarray:
     return np.stack([np.clip(rows, 0, height - 1), np.clip(cols, 0, width - 1)], axis=1).astype(int)
 
 
+def png_round_trip(frame: np.ndarray, path: Path) -> np.ndarray:
+    """Write a rendered frame as the PNG key frame at ``path`` and read it back as RGB, as a viewer would."""
+    from PIL import Image
+
+    Image.fromarray(frame).save(path)
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"))
+
+
 def near_colour(frame: np.ndarray, color: ManimColor, tol: float = 60.0) -> np.ndarray:
     """Boolean mask of pixels within ``tol`` (RGB distance, 0-255 scale) of ``color``."""
     target = np.array(color.to_int_rgb(), dtype=float)

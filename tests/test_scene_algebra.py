@@ -11,7 +11,7 @@ from mathcore.posterior import log_posterior_unnormalised
 from mathcore.prior import gaussian_prior_logpdf
 from scenes import style as S
 from scenes.ch07_algebra import STEPS, AlgebraScene
-from tests.scene_harness import run_scene
+from tests.scene_harness import png_round_trip, run_scene
 
 BEATS = ["why_losses", "negative_log", "two_penalties", "factor_out", "lambda_appears", "ridge"]
 DATA = house_prices()
@@ -152,13 +152,10 @@ def nearest_palette_hits(frame: np.ndarray, points: np.ndarray, color) -> float:
 
 
 def test_key_frame_shows_the_palette_where_the_curves_are(run, tmp_path):
-    from PIL import Image
 
     _, states = run
     state = states["two_penalties"]
-    path = tmp_path / "two_penalties.png"
-    Image.fromarray(state["frame"]).save(path)
-    frame = np.asarray(Image.open(path).convert("RGB"))
+    frame = png_round_trip(state["frame"], tmp_path / "two_penalties.png")
     assert frame.std() > 5
     for colour, points in state["scene_pts"].items():
         assert nearest_palette_hits(frame, points, colour) > 0.6, colour

@@ -3,14 +3,13 @@
 import numpy as np
 import pytest
 from manim import tempconfig
-from PIL import Image
 
 from mathcore import parameters as P
 from mathcore.datasets import house_prices
 from mathcore.objectives import ridge_penalty
 from scenes import style as S
 from scenes.ch01_cold_open import ColdOpenScene, ThumbnailScene
-from tests.scene_harness import run_scene
+from tests.scene_harness import png_round_trip, run_scene
 from tests.test_scene_posterior import inside_frame, near_colour, snapshot, to_pixel
 
 BEATS = ["ridge_loss", "gaussian_prior", "the_question", "title_card"]
@@ -67,9 +66,7 @@ def test_thumbnail_still(tmp_path):
         scene.render()
         assert inside_frame(scene)
         image = snapshot(scene, 640, 360)
-        path = tmp_path / "thumbnail.png"
-        Image.fromarray(image).save(path)
-        image = np.asarray(Image.open(path).convert("RGB"))
+        image = png_round_trip(image, tmp_path / "thumbnail.png")
         assert image.std() > 20, "thumbnail is nearly blank"
         title = scene.mobjects[0]
         assert title.height > 0.6, "title text must be big"

@@ -2,13 +2,12 @@
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from mathcore import parameters as P
 from mathcore.datasets import house_prices
 from scenes import style as S
 from scenes.ch02_fitting_a_line import FittingLineScene
-from tests.scene_harness import colour_hits, frame_at_beat, near_colour, run_scene
+from tests.scene_harness import colour_hits, frame_at_beat, near_colour, png_round_trip, run_scene
 
 
 def vertices(curve, axes) -> np.ndarray:
@@ -69,9 +68,7 @@ def test_too_low_and_too_high_really_are(states):
 
 def test_key_frame_shows_palette_where_the_curves_are(tmp_path):
     scene, frame = frame_at_beat(FittingLineScene, "too_high", tmp_path)
-    png = tmp_path / "too_high.png"
-    Image.fromarray(frame).save(png)
-    image = np.asarray(Image.open(png).convert("RGB"))
+    image = png_round_trip(frame, tmp_path / "too_high.png")
     assert image.std() > 5.0, "frame is blank"
     axes, data = scene.plot.axes, scene.data
     w = scene.w.get_value()

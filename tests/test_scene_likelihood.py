@@ -3,14 +3,13 @@ beat end, including after the sweep of w and the drag of one point; plus the mat
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from mathcore import parameters as P
 from mathcore.datasets import house_prices
 from mathcore.likelihood import relative_likelihood, relative_point_likelihoods
 from scenes import style as S
 from scenes.ch03_likelihood import BELL_WIDTH, LikelihoodScene
-from tests.scene_harness import colour_hits, frame_at_beat, run_scene
+from tests.scene_harness import colour_hits, frame_at_beat, png_round_trip, run_scene
 
 BEATS = ["noise_model", "point_curves", "product", "equation", "sweep", "drag"]
 
@@ -150,9 +149,7 @@ def test_relative_likelihood_helpers_against_closed_forms():
 
 def test_key_frame_shows_palette_where_the_curves_are(tmp_path):
     scene, frame = frame_at_beat(LikelihoodScene, "product", tmp_path)
-    png = tmp_path / "product.png"
-    Image.fromarray(frame).save(png)
-    image = np.asarray(Image.open(png).convert("RGB"))
+    image = png_round_trip(frame, tmp_path / "product.png")
     assert image.std() > 5.0, "frame is blank"
     top, bottom = scene.top.axes, scene.bottom.axes
     d = house_prices()

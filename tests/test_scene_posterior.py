@@ -3,14 +3,13 @@
 import numpy as np
 import pytest
 from manim import Camera, VMobject, config
-from PIL import Image
 
 from mathcore import parameters as P
 from mathcore.datasets import house_prices
 from mathcore.posterior import shrinkage_factor
 from scenes import style as S
 from scenes.ch06_posterior import PosteriorScene
-from tests.scene_harness import run_scene
+from tests.scene_harness import png_round_trip, run_scene
 
 BEATS = ["bayes_rule", "three_curves", "sigma_tight", "sigma_wide"]
 
@@ -112,9 +111,7 @@ def test_posterior_scene_matches_closed_forms(states):
 
 def test_key_frame_shows_each_curve_in_its_colour(states, tmp_path):
     state = states["sigma_tight"]
-    path = tmp_path / "sigma_tight.png"
-    Image.fromarray(state["image"]).save(path)
-    image = np.asarray(Image.open(path).convert("RGB"))
+    image = png_round_trip(state["image"], tmp_path / "sigma_tight.png")
     assert image.std() > 5, "key frame is blank"
     for name, colour in (("prior", "#7F77DD"), ("post", "#1D9E75"), ("like", "#D85A30")):
         row, col = state["peaks"][name]
