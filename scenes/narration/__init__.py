@@ -44,7 +44,6 @@ def load_script(chapter: str, directory: Path | None = None) -> dict[str, str]:
 # Calibrated on the espeak voice (en-us+m3, 160 wpm) over every beat of the scripts: it speaks about
 # 2.95 words or 15.9 characters a second. Characters predict each beat's length better than words
 # (mean error 3.6 % against 4.9 %), so the estimate counts characters.
-WORDS_PER_SECOND = 2.95
 CHARS_PER_SECOND = 15.9
 BEAT_OVERHEAD = 0.16  # seconds of silence espeak adds around a beat
 
