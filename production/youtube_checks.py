@@ -45,20 +45,32 @@ def tags_length(tags: tuple[str, ...] | list[str]) -> int:
     return sum(len(t) + (2 if " " in t else 0) for t in tags) + len(tags) - 1
 
 
-def metadata_problems(title: str, description: str, tags: tuple[str, ...] | list[str]) -> list[str]:
-    """Title, description and tags measured the way the YouTube Data API measures them."""
+def title_problems(title: str) -> list[str]:
+    """The title is 1 to 100 characters without '<' or '>'."""
     problems = []
     if not title.strip():
         problems.append("title is empty")
     if len(title) > TITLE_MAX_CHARS:
         problems.append(f"title has {len(title)} characters, the limit is {TITLE_MAX_CHARS}")
-    for name, text in (("title", title), ("description", description)):
-        bad = sorted({c for c in text if c in FORBIDDEN_CHARS})
-        if bad:
-            problems.append(f"{name} contains {' and '.join(repr(c) for c in bad)}, which YouTube rejects")
+    return problems + forbidden_problems("title", title)
+
+
+def forbidden_problems(name: str, text: str) -> list[str]:
+    """YouTube rejects '<' and '>' in the title and the description."""
+    bad = sorted({c for c in text if c in FORBIDDEN_CHARS})
+    return [f"{name} contains {' and '.join(repr(c) for c in bad)}, which YouTube rejects"] if bad else []
+
+
+def description_size_problems(description: str) -> list[str]:
     size = len(description.encode("utf-8"))
     if size > DESCRIPTION_MAX_BYTES:
-        problems.append(f"description is {size} bytes in UTF-8, the limit is {DESCRIPTION_MAX_BYTES}")
+        return [f"description is {size} bytes in UTF-8, the limit is {DESCRIPTION_MAX_BYTES}"]
+    return []
+
+
+def tags_problems(tags: tuple[str, ...] | list[str]) -> list[str]:
+    """At most 500 characters in all (commas and quotes counted), no comma or angle bracket inside a tag."""
+    problems = []
     total = tags_length(tags)
     if total > TAGS_MAX_CHARS:
         problems.append(f"tags count {total} characters (commas and quotes included), the limit is {TAGS_MAX_CHARS}")
@@ -66,6 +78,12 @@ def metadata_problems(title: str, description: str, tags: tuple[str, ...] | list
         if any(c in FORBIDDEN_CHARS or c == "," for c in tag):
             problems.append(f"tag {tag!r} contains a comma or an angle bracket")
     return problems
+
+
+def metadata_problems(title: str, description: str, tags: tuple[str, ...] | list[str]) -> list[str]:
+    """Title, description and tags measured the way the YouTube Data API measures them."""
+    return (title_problems(title) + forbidden_problems("description", description)
+            + description_size_problems(description) + tags_problems(tags))
 
 
 @dataclass(frozen=True)
