@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from production import cache
-from production.config import MEDIA, ROOT, load_config
+from production.config import MEDIA, check_media, display_path, load_config, os_error_message
 from production.jobs import ChapterJob, from_chapters, split_available
 from production.quality import PRESETS, preset
 from production.render import ChapterRender, Renderer, RenderError, RenderSettings, fmt_clock, summary_table
@@ -97,11 +97,11 @@ def cmd_video(args: argparse.Namespace, cfg, settings: RenderSettings) -> None:
     package = Assembler(settings, cfg, MEDIA, strict=args.strict).run(renders)
     for note in package.notes:
         print(f"  ! {note}")
-    print(f"\nDone. Everything for the upload is in {package.video.parent.relative_to(ROOT)}/:")
+    print(f"\nDone. Everything for the upload is in {display_path(package.video.parent)}/:")
     for path in package.files():
-        print(f"  {path.relative_to(ROOT)}  ({_size(path)})")
-    print(f"Chapter renders: {(MEDIA / 'render' / settings.quality.name).relative_to(ROOT)}/, "
-          f"logs: {(MEDIA / 'render' / 'logs').relative_to(ROOT)}/")
+        print(f"  {display_path(path)}  ({_size(path)})")
+    print(f"Chapter renders: {display_path(MEDIA / 'render' / settings.quality.name)}/, "
+          f"logs: {display_path(MEDIA / 'render' / 'logs')}/")
 
 
 def cmd_status(args: argparse.Namespace, cfg, settings: RenderSettings) -> None:
@@ -135,7 +135,7 @@ def cmd_thumbnail(args: argparse.Namespace, cfg, settings: RenderSettings) -> No
     out.parent.mkdir(parents=True, exist_ok=True)
     origin = make_thumbnail(out, first.video if first else None, first.duration if first else 0.0,
                             MEDIA / "render" / "work" / "thumbnail", settings.env(), still)
-    print(f"{out.relative_to(ROOT)} ({_size(out)}) from {origin}")
+    print(f"{display_path(out)} ({_size(out)}) from {origin}")
 
 
 def cmd_contact_sheet(args: argparse.Namespace, cfg, settings: RenderSettings) -> None:
@@ -146,7 +146,7 @@ def cmd_contact_sheet(args: argparse.Namespace, cfg, settings: RenderSettings) -
         settings = RenderSettings(preset("preview"), settings.voice, settings.theme)
     renders = _render(args, cfg, settings)
     out = contact_sheet(renders, MEDIA / "contact_sheet.png")
-    print(f"{out.relative_to(ROOT)} ({_size(out)})")
+    print(f"{display_path(out)} ({_size(out)})")
 
 
 COMMANDS = {"video": cmd_video, "render": _render, "status": cmd_status, "thumbnail": cmd_thumbnail,
@@ -159,15 +159,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from production.probe import require_tools
 
-        require_tools()
         cfg = load_config()
         settings = _settings(args, cfg)
+        if args.command != "status":
+            check_media(MEDIA)
+        require_tools()
         COMMANDS[args.command](args, cfg, settings)
     except RenderError as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
         return 1
     except (ValueError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {os_error_message(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\ninterrupted: finished files from earlier runs are unchanged", file=sys.stderr)

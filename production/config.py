@@ -1,10 +1,12 @@
-"""Loading and validating video.toml, the project's configuration."""
+"""Loading and validating video.toml, the project's configuration, and the output folder it renders into."""
 
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import re
+import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from production.youtube_checks import (
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_PATH = ROOT / "video.toml"
+MEDIA_ENV = "MLE2MAP_MEDIA"
 
 PRIVACY = ("private", "unlisted", "public")
 QUALITIES = ("preview", "hd", "4k")
@@ -28,10 +31,23 @@ THEMES = ("dark", "light")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 CATEGORY = re.compile(r"^[0-9]{1,4}$")
+WRITE_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENOTDIR, errno.EISDIR,
+                errno.EEXIST}
 
 
-#: Output folder; MLE2MAP_MEDIA (a folder inside the repository) moves it, e.g. for the benchmark's scratch runs.
-MEDIA = Path(os.environ["MLE2MAP_MEDIA"]).resolve() if os.environ.get("MLE2MAP_MEDIA") else ROOT / "media"
+def _media_from_env() -> Path:
+    raw = os.environ.get(MEDIA_ENV, "").strip()
+    if not raw:
+        return ROOT / "media"
+    path = Path(raw).expanduser()
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop; check_media reports the folder as unusable
+        return path.absolute()
+
+
+#: Output folder; $MLE2MAP_MEDIA (any writable folder, e.g. the benchmark's scratch runs) moves it.
+MEDIA = _media_from_env()
 FINAL = MEDIA / "final"
 
 
@@ -39,6 +55,42 @@ def display_path(path: Path | str) -> str:
     """A path for messages: relative to the repository when inside it, else absolute."""
     path = Path(path)
     return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+def write_hint(exc: OSError) -> str:
+    """What to do about an OSError met while writing output."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "free some disk space and run again"
+    if os.environ.get(MEDIA_ENV, "").strip():
+        return f"point {MEDIA_ENV} at a writable folder, or unset it to use media/"
+    return f"make it writable, or set {MEDIA_ENV} to a writable folder"
+
+
+def os_error_message(exc: OSError) -> str:
+    """One line for an OSError the user can fix: the path, the reason and what to do."""
+    name = exc.filename
+    where = display_path(os.fsdecode(name)) if isinstance(name, str | bytes | os.PathLike) else "a file"
+    reason = exc.strerror or str(exc)
+    if exc.errno in WRITE_ERRORS:
+        return f"cannot write {where}: {reason}; {write_hint(exc)}"
+    return f"cannot use {where}: {reason}; check that it exists and that you may read it"
+
+
+def check_media(media: Path | None = None) -> Path:
+    """Create the output folder if needed and prove a file can be written in it; ValueError naming it if not."""
+    media = MEDIA if media is None else media
+    if ROOT.is_relative_to(media):
+        raise ValueError(f"the media folder {media} is the repository or contains it; "
+                         f"point {MEDIA_ENV} at a folder of its own")
+    try:
+        media.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=media, prefix=".write-test-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ValueError(f"cannot write the media folder {display_path(media)}: "
+                         f"{exc.strerror or exc}; {write_hint(exc)}") from None
+    return media
 
 
 @dataclass(frozen=True)

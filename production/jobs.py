@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from production.config import ROOT
+from production.config import ROOT, display_path
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,11 @@ def split_available(jobs: Iterable[ChapterJob]) -> tuple[list[ChapterJob], list[
     ready, missing = [], []
     for job in jobs:
         if not job.source.is_file():
-            missing.append(Missing(job.slug, f"module {job.source.relative_to(ROOT)} does not exist yet"))
+            missing.append(Missing(job.slug, f"module {display_path(job.source)} does not exist yet"))
         elif not defines_class(job.source, job.scene):
             missing.append(Missing(job.slug, f"{job.source.name} defines no class {job.scene}"))
         elif job.narration is not None and not job.narration.is_file():
-            missing.append(Missing(job.slug, f"narration {job.narration.relative_to(ROOT)} does not exist yet"))
+            missing.append(Missing(job.slug, f"narration {display_path(job.narration)} does not exist yet"))
         else:
             ready.append(job)
     return ready, missing
