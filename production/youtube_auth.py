@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +37,9 @@ def client_secrets_path(arg: str | None) -> Path:
     path = Path(raw).expanduser()
     if not path.is_file():
         raise AuthError(f"client-secrets file {path} not found (from {'--client-secrets' if arg else SECRETS_ENV})")
+    if path.resolve().is_relative_to(ROOT):
+        print(f"warning: client-secrets file {path} is inside the repository and could be committed; "
+              "move it to ~/.config/mle-to-map/", file=sys.stderr)
     return path
 
 
@@ -55,47 +60,76 @@ def check_client_secrets(path: Path) -> None:
 
 
 def token_path() -> Path:
-    """Where the token lives: $MLE2MAP_TOKEN, else ~/.config/mle-to-map/token.json; never inside the repository."""
+    """Where the token lives: $MLE2MAP_TOKEN, else ~/.config/mle-to-map/token.json; never inside the repository.
+
+    The file itself may not be a symbolic link (the token would be written wherever it points) and, when it
+    exists, must be a regular file; its folders may be links.
+    """
     raw = os.environ.get(TOKEN_ENV)
     if raw:
         path = Path(raw).expanduser()
     else:
         base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
         path = base / "mle-to-map" / "token.json"
-    path = path.resolve()
+    path = path.absolute().parent.resolve() / path.name
     if path.is_relative_to(ROOT):
         raise AuthError(f"{TOKEN_ENV} points inside the repository ({path}); keep the token outside it")
+    _check_token_file(path)
     return path
 
 
+def _check_token_file(path: Path) -> None:
+    if path.is_symlink():
+        raise AuthError(f"token file {path} is a symbolic link; remove the link (or set {TOKEN_ENV} to a plain file)")
+    if path.exists() and not path.is_file():
+        raise AuthError(f"token path {path} exists but is not a file; remove it or set {TOKEN_ENV} elsewhere")
+
+
 def save_token(path: Path, payload: str) -> None:
-    """Write the token with mode 0600 (directory 0700) to a temporary name, then rename it into place."""
+    """Write the token atomically: a new 0600 file (O_CREAT|O_EXCL) in the same folder (0700), then os.replace.
+
+    A failure at any point leaves the previous token as it was; a symbolic link at ``path`` is refused.
+    """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    _check_token_file(path)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # O_EXCL, mode 0600
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), 0o600)
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
+        _check_token_file(path)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    with contextlib.suppress(OSError):  # make the rename durable where the file system allows it
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
 
 
 def _load_token(path: Path):
+    """The stored credentials, or None (sign in again) when there are none or the file is not a token."""
     from google.oauth2.credentials import Credentials
 
     if not path.is_file():
         return None
-    if stat.S_IMODE(path.stat().st_mode) & 0o077:
-        os.chmod(path, 0o600)
     try:
-        return Credentials.from_authorized_user_file(str(path), list(SCOPES))
-    except (ValueError, json.JSONDecodeError):
-        print(f"stored token {path} is unreadable; signing in again", file=sys.stderr)
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), encoding="utf-8") as handle:
+            if stat.S_IMODE(os.fstat(handle.fileno()).st_mode) & 0o077:
+                os.fchmod(handle.fileno(), 0o600)
+            info = json.loads(handle.read())
+        if not isinstance(info, dict):
+            raise ValueError("not a JSON object")
+        return Credentials.from_authorized_user_info(info, list(SCOPES))
+    except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:  # a field of the wrong shape
+        reason = exc.strerror if isinstance(exc, OSError) else "not a saved sign-in"
+        print(f"stored token {path} is unusable ({reason}); signing in again", file=sys.stderr)
         return None
 
 
