@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import csv
 import math
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from mathcore import parameters as P
-from mathcore.validate import finite, int_in_range, paired, positive
+from mathcore._scaled import representable
+from mathcore.validate import finite, finite_values, int_in_range, paired, positive, text
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,12 @@ class Dataset:
             values = values.copy()
             values.setflags(write=False)
             object.__setattr__(self, name, values)
+        for name in ("name", "x_label", "y_label"):
+            text(name, getattr(self, name))
+        if not isinstance(self.meta, Mapping):
+            raise ValueError(f"meta must be a mapping of names to finite numbers, got {self.meta!r}")
+        object.__setattr__(self, "meta", {text("meta key", key): finite(f"meta[{key!r}]", value)
+                                          for key, value in self.meta.items()})
 
     def __len__(self) -> int:
         return int(self.x.size)
@@ -45,23 +54,30 @@ class Dataset:
 HOUSE_SIZES = np.array([0.8, 1.0, 1.3, 1.6, 2.0, 2.4])
 
 
+#: Seeds accepted by the data-set makers (numpy takes any non-negative integer; this keeps them to 63 bits).
+MAX_SEED = 2**63 - 1
+
+
 def house_prices(seed: int = 33) -> Dataset:
     """Six sales: size in 1000 sq ft, price in $100k, scattered around w = 2 with noise sigma_n."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(int_in_range("seed", seed, 0, MAX_SEED))
     y = P.TRUE_SLOPE * HOUSE_SIZES + rng.normal(0.0, P.SIGMA_N, HOUSE_SIZES.size)
     return Dataset(HOUSE_SIZES.copy(), y, "house prices", "size (1000 sq ft)", "price ($100k)",
                    {"sigma_n": P.SIGMA_N})
 
 
-def smooth_source(x: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The noiseless curve behind the overfitting and playground sets."""
-    return np.sin(2.0 * np.pi * 0.8 * x) + 0.5 * x
+def smooth_source(x: ArrayLike) -> NDArray[np.float64]:
+    """The noiseless curve behind the overfitting and playground sets (defined while 2 pi 0.8 x is finite)."""
+    xa = finite_values("x", x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = np.sin(2.0 * np.pi * 0.8 * xa) + 0.5 * xa
+    return representable(values, "x: smooth_source needs |x| below 3.5e307 (its phase 2 pi 0.8 x must be finite)")
 
 
 def _noisy(n: int, seed: int, noise: float) -> Dataset:
     """n samples of the smooth source, spread evenly over (0, 1) with a little jitter in x."""
     n = int_in_range("n", n, 2, 10_000)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(int_in_range("seed", seed, 0, MAX_SEED))
     spacing = 0.84 / (n - 1)
     x = np.linspace(0.08, 0.92, n) + rng.uniform(-0.3 * spacing, 0.3 * spacing, n)
     y = smooth_source(x) + rng.normal(0.0, noise, n)
@@ -76,6 +92,7 @@ def five_noisy_points(seed: int = 3) -> Dataset:
 
 def fresh_points(seed: int = 11, n: int = 6) -> Dataset:
     """New samples from the same source as the five points, to expose overfitting."""
+    int_in_range("seed", seed, 0, MAX_SEED)
     return _noisy(n, seed, 0.25)
 
 
@@ -87,6 +104,8 @@ def polynomial_playground(seed: int = 1) -> Dataset:
 def load_csv(path: str | Path, sigma_n: float = P.SIGMA_N) -> Dataset:
     """Read (x, y) pairs from a CSV: a header naming columns ``x`` and ``y`` (any case, any other columns
     ignored), or no header and exactly two numeric columns. Errors name the file, line and column."""
+    if not isinstance(path, str | os.PathLike):
+        raise ValueError(f"path must be a file path (str or Path), got {path!r}")
     positive("sigma_n", sigma_n)
     p = Path(path)
     if not p.is_file():

@@ -5,7 +5,11 @@ Units: x in thousands of square feet, y in hundreds of thousands of dollars, so 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+from mathcore.validate import finite, int_in_range
 
 #: Noise standard deviation of house prices (in $100k) assumed by the likelihood.
 SIGMA_N = 1.5
@@ -49,11 +53,12 @@ DESCENT_STEPS = 7
 
 def w_grid(samples: int = W_SAMPLES) -> np.ndarray:
     """The shared grid of slopes on which curves over w are evaluated (samples from 3 to 100000)."""
-    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or not 3 <= samples <= 100_000:
-        raise ValueError(f"samples must be an integer from 3 to 100000, got {samples!r}")
-    return np.linspace(W_RANGE[0], W_RANGE[1], int(samples))
+    return np.linspace(W_RANGE[0], W_RANGE[1], int_in_range("samples", samples, 3, 100_000))
 
 
 def dollars_per_sqft(w: float) -> float:
     """The house slope w (in $100k per 1000 sq ft) in dollars per square foot."""
-    return float(w) * DOLLARS_PER_SQFT_PER_W
+    dollars = finite("w", w) * DOLLARS_PER_SQFT_PER_W
+    if not math.isfinite(dollars):
+        raise ValueError(f"w: {w!r} in dollars per square foot exceeds the float range (1.8e308)")
+    return dollars

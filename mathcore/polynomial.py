@@ -8,15 +8,19 @@ same ``domain`` (e.g. ``parameters.UNIT_DOMAIN``) for every fit that is compared
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.polynomial import legendre
 from numpy.typing import ArrayLike, NDArray
 
+from mathcore._scaled import exponent, ldexp, representable
 from mathcore.parameters import MAX_DEGREE
 from mathcore.regularization import lambda_from_sigmas
-from mathcore.validate import finite, finite_array, int_in_range, interval, non_negative, paired
+from mathcore.validate import finite, finite_array, int_in_range, interval, non_negative, paired, positive
+
+_OVERFLOW = "exceeds the float range (1.8e308)"
 
 
 @dataclass(frozen=True)
@@ -28,14 +32,45 @@ class PolyFit:
     degree: int
     lam: float
 
+    def __post_init__(self) -> None:
+        coef = finite_array("coef", self.coef)
+        object.__setattr__(self, "domain", interval("domain", self.domain))
+        object.__setattr__(self, "degree", int_in_range("degree", self.degree, 0, MAX_DEGREE))
+        object.__setattr__(self, "lam", non_negative("lambda", self.lam))
+        if coef.size != self.degree + 1:
+            raise ValueError(f"coef must have degree + 1 = {self.degree + 1} values, got {coef.size}")
+        object.__setattr__(self, "coef", coef)
+
     def __call__(self, x: ArrayLike) -> NDArray[np.float64]:
         """Evaluate the fitted polynomial at ``x`` (vectorised)."""
-        return design_matrix(x, self.degree, self.domain) @ self.coef
+        return _evaluate(self, finite_array("x", x), "x")
 
     @property
     def weight_norm(self) -> float:
         """Euclidean norm of the Legendre coefficients (what the prior penalises)."""
-        return float(np.linalg.norm(self.coef))
+        e = exponent(self.coef)
+        return float(ldexp(np.linalg.norm(ldexp(self.coef, -e)), e))
+
+
+def _basis(xa: NDArray[np.float64], d: int, lo: float, hi: float, who: str) -> NDArray[np.float64]:
+    """Legendre design matrix on validated input, computed with the domain scaled by a power of two."""
+    if d == 0:
+        return np.ones((xa.size, 1))
+    e = exponent([lo, hi])
+    lo_s, hi_s = ldexp([lo, hi], -e)
+    with np.errstate(over="ignore", invalid="ignore"):
+        t = (2.0 * ldexp(xa, -e) - (lo_s + hi_s)) / (hi_s - lo_s)
+        basis = legendre.legvander(t, d)
+    return representable(basis, f"{who}: the degree-{d} Legendre basis {_OVERFLOW} "
+                                f"(x lies too far outside the domain ({lo!r}, {hi!r}))")
+
+
+def _evaluate(fit: PolyFit, xa: NDArray[np.float64], who: str) -> NDArray[np.float64]:
+    """The fit at validated x, as a power-of-two-scaled matrix product; ``who`` names x in errors."""
+    basis = _basis(xa, fit.degree, *fit.domain, who)
+    eb, ec = exponent(basis), exponent(fit.coef)
+    values = ldexp(ldexp(basis, -eb) @ ldexp(fit.coef, -ec), eb + ec)
+    return representable(values, f"{who}: the fitted polynomial's value {_OVERFLOW}")
 
 
 def design_matrix(x: ArrayLike, degree: int, domain: tuple[float, float]) -> NDArray[np.float64]:
@@ -43,8 +78,11 @@ def design_matrix(x: ArrayLike, degree: int, domain: tuple[float, float]) -> NDA
     xa = finite_array("x", x)
     d = int_in_range("degree", degree, 0, MAX_DEGREE)
     lo, hi = interval("domain", domain)
-    t = (2.0 * xa - (lo + hi)) / (hi - lo)
-    return legendre.legvander(t, d)
+    return _basis(xa, d, lo, hi, "x and domain")
+
+
+def _checked_domain(domain: tuple[float, float] | None) -> tuple[float, float] | None:
+    return None if domain is None else interval("domain", domain)
 
 
 def _domain(xa: NDArray[np.float64], domain: tuple[float, float] | None) -> tuple[float, float]:
@@ -62,17 +100,23 @@ def fit_ridge(
     """MAP fit: argmin ||y - X c||^2 + lambda ||c||^2, by lstsq on [X; sqrt(lambda) I] c = [y; 0].
 
     With lambda = 0 this is least squares (minimum-norm when the degree exceeds the data); ``domain``
-    defaults to the span of x.
+    defaults to the span of x. y is scaled by a power of two for the solve, so huge values cannot overflow.
     """
     xa, ya = paired(x, y, min_size=2)
     d = int_in_range("degree", degree, 0, MAX_DEGREE)
     lam = non_negative("lambda", lam)
-    dom = _domain(xa, domain)
-    X = design_matrix(xa, d, dom)
+    dom = _domain(xa, _checked_domain(domain))
+    X = _basis(xa, d, *dom, "x and domain")
+    ey = exponent(ya)
+    rhs = ldexp(ya, -ey)
     if lam > 0.0:
         X = np.vstack([X, np.sqrt(lam) * np.eye(d + 1)])
-        ya = np.concatenate([ya, np.zeros(d + 1)])
-    coef, *_ = np.linalg.lstsq(X, ya, rcond=None)
+        rhs = np.concatenate([rhs, np.zeros(d + 1)])
+    try:
+        coef, *_ = np.linalg.lstsq(X, rhs, rcond=None)
+    except np.linalg.LinAlgError as err:
+        raise ValueError(f"x, y and lambda: the least-squares solve failed ({err})") from None
+    coef = representable(ldexp(coef, ey), f"x, y and lambda: a fitted coefficient {_OVERFLOW}")
     return PolyFit(coef, dom, d, lam)
 
 
@@ -80,6 +124,11 @@ def fit_map(
     x: ArrayLike, y: ArrayLike, degree: int, sigma_n: float, sigma: float, domain: tuple[float, float] | None = None
 ) -> PolyFit:
     """MAP fit under noise sigma_n and prior N(0, sigma^2 I) on the coefficients: ridge with sigma_n^2 / sigma^2."""
+    paired(x, y, min_size=2)
+    int_in_range("degree", degree, 0, MAX_DEGREE)
+    positive("sigma_n", sigma_n)
+    positive("sigma", sigma)
+    _checked_domain(domain)
     return fit_ridge(x, y, degree, lambda_from_sigmas(sigma_n, sigma), domain)
 
 
@@ -92,6 +141,7 @@ def fit_mle(x: ArrayLike, y: ArrayLike, degree: int, domain: tuple[float, float]
     """Least-squares (maximum-likelihood) polynomial fit; unique only up to degree (distinct x) - 1."""
     xa, ya = paired(x, y, min_size=2)
     d = int_in_range("degree", degree, 0, MAX_DEGREE)
+    _checked_domain(domain)
     top = max_mle_degree(xa)
     if d > top:
         raise ValueError(
@@ -103,9 +153,14 @@ def fit_mle(x: ArrayLike, y: ArrayLike, degree: int, domain: tuple[float, float]
 
 def dense_curve(fit: PolyFit, lo: float, hi: float, samples: int = 400) -> tuple[NDArray, NDArray]:
     """The fit sampled at ``samples`` (>= 2) evenly spaced x on [lo, hi] for drawing."""
-    a, b = interval("x range", (lo, hi))
-    xs = np.linspace(a, b, int_in_range("samples", samples, 2, 1_000_000))
-    return xs, fit(xs)
+    if not isinstance(fit, PolyFit):
+        raise ValueError(f"fit must be a PolyFit (from fit_ridge, fit_map or fit_mle), got {fit!r}")
+    a, b = finite("lo", lo), finite("hi", hi)
+    n = int_in_range("samples", samples, 2, 1_000_000)
+    if not b > a:
+        raise ValueError(f"hi must be greater than lo, got lo={lo!r}, hi={hi!r}")
+    xs = np.linspace(a, b, n) if math.isfinite(b - a) else 2.0 * np.linspace(0.5 * a, 0.5 * b, n)
+    return xs, _evaluate(fit, xs, "lo and hi")
 
 
 def degree_blend(
@@ -116,18 +171,30 @@ def degree_blend(
     t is the fractional part of ``degree`` (0 to MAX_DEGREE); at an integer degree this is exactly the ridge
     fit (least squares when lambda is 0).
     """
+    xa, ya = paired(x, y, min_size=2)
     d = finite("degree", degree)
     if not 0.0 <= d <= MAX_DEGREE:
         raise ValueError(f"degree must be a number from 0 to {MAX_DEGREE}, got {degree!r}")
+    lam = non_negative("lambda", lam)
+    xsa = finite_array("xs", xs)
+    dom = _checked_domain(domain)
     lo = int(np.floor(d))
     t = d - lo
-    curve = fit_ridge(x, y, lo, lam, domain)(xs)
+    curve = _evaluate(fit_ridge(xa, ya, lo, lam, dom), xsa, "xs")
     if t == 0.0:
         return curve
-    return (1.0 - t) * curve + t * fit_ridge(x, y, lo + 1, lam, domain)(xs)
+    upper = _evaluate(fit_ridge(xa, ya, lo + 1, lam, dom), xsa, "xs")
+    with np.errstate(over="ignore"):
+        return representable((1.0 - t) * curve + t * upper, f"xs: the blended curve {_OVERFLOW}")
 
 
 def rms_error(predicted: ArrayLike, observed: ArrayLike) -> float:
-    """Root-mean-square gap between a fit's predictions and the observed values."""
-    pa, oa = paired(predicted, observed)
-    return float(np.sqrt(np.mean((pa - oa) ** 2)))
+    """Root-mean-square gap between a fit's predictions and the observed values (scaled, so it cannot overflow)."""
+    pa, oa = paired(predicted, observed, names=("predicted", "observed"))
+    e = max(exponent(pa), exponent(oa))
+    gap = ldexp(pa, -e) - ldexp(oa, -e)
+    e += (e_gap := exponent(gap))
+    rms = float(ldexp(np.sqrt(np.mean(ldexp(gap, -e_gap) ** 2)), e))
+    if not math.isfinite(rms):
+        raise ValueError(f"predicted and observed: the rms error {_OVERFLOW}")
+    return rms

@@ -7,14 +7,18 @@ sigma_n gives l1 = 2 sigma_n^2 / b.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from mathcore._scaled import dot_exact, representable, to_float
+from mathcore.densities import _gaussian_log, _laplace_log
 from mathcore.likelihood import log_likelihood
-from mathcore.prior import gaussian_prior_logpdf, laplace_prior_logpdf
-from mathcore.regularization import lambda_from_sigmas
-from mathcore.sums import dot
+from mathcore.prior import laplace_prior_logpdf
 from mathcore.validate import finite_array, finite_values, non_negative, paired, positive
+
+_OVERFLOW = "exceeds the float range (1.8e308)"
 
 
 def soft_threshold(value: ArrayLike, threshold: float) -> NDArray[np.float64]:
@@ -24,24 +28,44 @@ def soft_threshold(value: ArrayLike, threshold: float) -> NDArray[np.float64]:
     return np.sign(v) * np.maximum(np.abs(v) - t, 0.0)
 
 
+def _soft_slope(xa: NDArray[np.float64], ya: NDArray[np.float64], l1: Fraction, l2: Fraction,
+                penalties: str) -> float:
+    """S(sum x y, l1 / 2) / (sum x^2 + l2) in exact arithmetic, rounded once; ``penalties`` names l1 and l2.
+
+    With every x = 0 the objective is sum y^2 + l1 |w| + l2 w^2: minimised only by w = 0 unless both are 0.
+    """
+    sxy, denom = dot_exact(xa, ya), dot_exact(xa, xa) + l2
+    if denom == 0:
+        if l1 > 0:
+            return 0.0
+        raise ValueError(f"x must contain a nonzero value when {penalties} 0 (the minimiser is not unique)")
+    shrunk = max(abs(sxy) - l1 / 2, Fraction(0))
+    return to_float((shrunk if sxy >= 0 else -shrunk) / denom, f"x and y: the slope {_OVERFLOW}")
+
+
 def elastic_net_slope(x: ArrayLike, y: ArrayLike, l1: float, l2: float) -> float:
     """argmin_w sum(y - w x)^2 + l1 |w| + l2 w^2 = S(sum x y, l1/2) / (sum x^2 + l2)."""
     l1, l2 = non_negative("l1", l1), non_negative("l2", l2)
     xa, ya = paired(x, y)
-    denom = dot(xa, xa) + l2
-    if denom == 0.0:
-        raise ValueError("x must contain a nonzero value when l2 is 0 (the minimiser is not unique)")
-    return float(soft_threshold(dot(xa, ya), l1 / 2.0)) / denom
+    return _soft_slope(xa, ya, Fraction(l1), Fraction(l2), "l1 and l2 are")
 
 
 def lasso_slope(x: ArrayLike, y: ArrayLike, lam: float) -> float:
     """argmin_w sum(y - w x)^2 + lambda |w| for lambda >= 0."""
-    return elastic_net_slope(x, y, lam, 0.0)
+    lam = non_negative("lambda", lam)
+    xa, ya = paired(x, y)
+    return _soft_slope(xa, ya, Fraction(lam), Fraction(0), "lambda is")
+
+
+def _l1_exact(sigma_n: float, scale: float) -> Fraction:
+    """2 sigma_n^2 / b exactly, for validated positive arguments."""
+    return 2 * Fraction(sigma_n) ** 2 / Fraction(scale)
 
 
 def l1_lambda_from_laplace(sigma_n: float, scale: float) -> float:
     """Lasso strength implied by a Laplace prior of scale b: lambda = 2 sigma_n^2 / b."""
-    return 2.0 * positive("sigma_n", sigma_n) ** 2 / positive("scale", scale)
+    return to_float(_l1_exact(positive("sigma_n", sigma_n), positive("scale", scale)),
+                    f"sigma_n and scale: lambda = 2 sigma_n^2 / scale {_OVERFLOW}")
 
 
 def laplace_scale_matching_variance(sigma: float) -> float:
@@ -51,7 +75,9 @@ def laplace_scale_matching_variance(sigma: float) -> float:
 
 def laplace_map_slope(x: ArrayLike, y: ArrayLike, sigma_n: float, scale: float) -> float:
     """MAP slope under a zero-mean Laplace prior of scale b (the lasso solution)."""
-    return lasso_slope(x, y, l1_lambda_from_laplace(sigma_n, scale))
+    xa, ya = paired(x, y)
+    l1 = _l1_exact(positive("sigma_n", sigma_n), positive("scale", scale))
+    return _soft_slope(xa, ya, l1, Fraction(0), "lambda is")
 
 
 def laplace_log_posterior(
@@ -59,7 +85,10 @@ def laplace_log_posterior(
 ) -> NDArray[np.float64]:
     """log p(D | w) + log Laplace(w | 0, b) on a grid (for plots and checks)."""
     wa = finite_array("w", w)
-    return log_likelihood(wa, x, y, sigma_n) + laplace_prior_logpdf(wa, scale)
+    positive("scale", scale)
+    with np.errstate(over="ignore"):
+        total = log_likelihood(wa, x, y, sigma_n) + laplace_prior_logpdf(wa, scale)
+    return representable(total, "w, x, y, sigma_n and scale: the log posterior is below the float range (-1.8e308)")
 
 
 def _mix(mix: float) -> float:
@@ -73,11 +102,18 @@ def elastic_net_prior_logpdf(w: ArrayLike, sigma: float, mix: float) -> NDArray[
     """Unnormalised elastic-net log prior: mix log Laplace + (1 - mix) log Gaussian, both of variance sigma^2.
 
     This geometric mixture of the two priors is exactly the prior behind the penalty mix L1 + (1 - mix) L2.
+    A part whose weight is 0 is not evaluated.
     """
-    m = _mix(mix)
     wa = finite_array("w", w)
     scale = laplace_scale_matching_variance(sigma)
-    return m * laplace_prior_logpdf(wa, scale) + (1.0 - m) * gaussian_prior_logpdf(wa, sigma)
+    m = _mix(mix)
+    total = np.zeros_like(wa)
+    with np.errstate(over="ignore"):
+        if m > 0.0:
+            total = m * _laplace_log(wa, 0.0, scale, ("w", "0", "sigma"))
+        if m < 1.0:
+            total = total + (1.0 - m) * _gaussian_log(wa, 0.0, sigma, ("w", "0", "sigma"))
+    return representable(total, "w, sigma and mix: the log prior is below the float range (-1.8e308)")
 
 
 def elastic_net_log_posterior(
@@ -85,11 +121,19 @@ def elastic_net_log_posterior(
 ) -> NDArray[np.float64]:
     """log p(D | w) + elastic-net log prior on a grid (up to a constant)."""
     wa = finite_array("w", w)
-    return log_likelihood(wa, x, y, sigma_n) + elastic_net_prior_logpdf(wa, sigma, mix)
+    positive("sigma", sigma)
+    _mix(mix)
+    with np.errstate(over="ignore"):
+        total = log_likelihood(wa, x, y, sigma_n) + elastic_net_prior_logpdf(wa, sigma, mix)
+    return representable(total, "w, x, y, sigma_n, sigma and mix: the log posterior is below the float range "
+                                "(-1.8e308)")
 
 
 def elastic_net_map_slope(x: ArrayLike, y: ArrayLike, sigma_n: float, sigma: float, mix: float) -> float:
     """MAP slope under the elastic-net prior: l1 = mix 2 sigma_n^2 / b and l2 = (1 - mix) sigma_n^2 / sigma^2."""
+    xa, ya = paired(x, y)
+    s_n, s = positive("sigma_n", sigma_n), positive("sigma", sigma)
     m = _mix(mix)
-    l1 = m * l1_lambda_from_laplace(sigma_n, laplace_scale_matching_variance(sigma))
-    return elastic_net_slope(x, y, l1, (1.0 - m) * lambda_from_sigmas(sigma_n, sigma))
+    l1 = Fraction(m) * _l1_exact(s_n, laplace_scale_matching_variance(s))
+    l2 = Fraction(1.0 - m) * (Fraction(s_n) / Fraction(s)) ** 2
+    return _soft_slope(xa, ya, l1, l2, "l1 and l2 are")

@@ -9,7 +9,9 @@ from numpy.typing import ArrayLike, NDArray
 
 
 def _as_float(name: str, value: object, allowed: str) -> float:
-    """``value`` as a float, or a ValueError naming ``name`` and what is ``allowed``."""
+    """``value`` as a float, or a ValueError naming ``name`` and what is ``allowed`` (strings are rejected)."""
+    if isinstance(value, str | bytes | bool | np.bool_):
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
     try:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -46,7 +48,7 @@ def finite(name: str, value: float) -> float:
 def int_in_range(name: str, value: int, low: int, high: int) -> int:
     """Return ``value`` if it is an integer in [low, high] (integral floats such as 3.0 are accepted)."""
     message = f"{name} must be an integer from {low} to {high}, got {value!r}"
-    if isinstance(value, bool | str | bytes):
+    if isinstance(value, bool | np.bool_ | str | bytes):
         raise ValueError(message)
     try:
         as_int = int(value)
@@ -58,9 +60,12 @@ def int_in_range(name: str, value: int, low: int, high: int) -> int:
 
 
 def finite_values(name: str, values: ArrayLike) -> NDArray[np.float64]:
-    """Return ``values`` as a float array of any shape whose entries are all finite."""
+    """Return ``values`` as a float array of any shape whose entries are all finite (no strings or booleans)."""
     try:
-        arr = np.asarray(values, dtype=float)
+        raw = np.asarray(values)
+        if raw.dtype.kind not in "iufO":
+            raise TypeError
+        arr = raw.astype(float, copy=False)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must contain only finite numbers, got {values!r}") from None
     if not np.all(np.isfinite(arr)):
@@ -81,13 +86,48 @@ def finite_array(name: str, values: ArrayLike, min_size: int = 1) -> NDArray[np.
     return arr
 
 
-def paired(x: ArrayLike, y: ArrayLike, min_size: int = 1) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Validate a pair of equally long data arrays."""
-    xa = finite_array("x", x, min_size)
-    ya = finite_array("y", y, min_size)
+def paired(
+    x: ArrayLike, y: ArrayLike, min_size: int = 1, names: tuple[str, str] = ("x", "y")
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Validate a pair of equally long data arrays (``names`` are the parameters they came from)."""
+    xa = finite_array(names[0], x, min_size)
+    ya = finite_array(names[1], y, min_size)
     if xa.shape != ya.shape:
-        raise ValueError(f"x and y must have the same length, got {xa.size} and {ya.size}")
+        raise ValueError(f"{names[0]} and {names[1]} must have the same length, got {xa.size} and {ya.size}")
     return xa, ya
+
+
+def same_shape(name: str, values: ArrayLike, like: str, reference: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``values`` as a finite float array of the shape of ``reference`` (the parameter ``like``)."""
+    arr = finite_values(name, values)
+    if arr.shape != reference.shape:
+        raise ValueError(f"{name} must have the shape of {like} {reference.shape}, got {arr.shape}")
+    return arr
+
+
+def broadcastable(names: tuple[str, str], a: NDArray[np.float64], b: NDArray[np.float64]) -> None:
+    """Raise unless arrays ``a`` and ``b`` broadcast against each other."""
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have broadcastable shapes, got {a.shape} and {b.shape}"
+        ) from None
+
+
+def increasing(name: str, values: ArrayLike, min_size: int = 2) -> NDArray[np.float64]:
+    """A finite 1-D array of at least ``min_size`` strictly increasing values."""
+    arr = finite_array(name, values, min_size)
+    if np.any(np.diff(arr) <= 0.0):
+        raise ValueError(f"{name} must be strictly increasing")
+    return arr
+
+
+def text(name: str, value: object) -> str:
+    """Return ``value`` if it is a string."""
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, got {value!r}")
+    return value
 
 
 def interval(name: str, bounds: tuple[float, float]) -> tuple[float, float]:
