@@ -106,7 +106,7 @@ def contact_sheet(renders: list[ChapterRender], out: Path, at: float = 0.6) -> P
             x, y = (i % columns) * TILE_W, (i // columns) * (TILE_H + CAPTION_H)
             sheet.paste(_still(r.video, still_time(r, at), Path(work) / f"{i}.png"), (x, y))
             draw.text((x + 8, y + TILE_H + 7), f"{r.job.number}. {r.job.title}", fill=(230, 230, 230), font=font)
-    tmp = out.with_name(f".{out.name}.tmp.png")
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     sheet.save(tmp, "PNG", optimize=True)
     os.replace(tmp, out)
     return out

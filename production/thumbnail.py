@@ -67,7 +67,7 @@ def save_png(image: Image.Image, out: Path) -> None:
     """Save as PNG under 2 MB (optimised; palette-reduced if still too large), atomically."""
     if image.size != (WIDTH, HEIGHT):
         image = image.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
-    tmp = out.with_name(f".{out.name}.tmp.png")
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     image.convert("RGB").save(tmp, "PNG", optimize=True)
     if tmp.stat().st_size > MAX_BYTES:
         image.convert("RGB").quantize(256).save(tmp, "PNG", optimize=True)

@@ -241,8 +241,8 @@ def test_failing_encode_leaves_previous_video_intact(env, monkeypatch):
 
     monkeypatch.setattr(encode, "encode_youtube", broken)
     renamed = dataclasses.replace(env.cfg, title="A different title")
-    renders = Renderer(SETTINGS, env.media, 2, out=env.log.append, shared=SHARED).render(env.jobs[:2])
+    renders = Renderer(SETTINGS, env.media, 2, out=env.log.append, shared=SHARED).render(env.jobs)
     with pytest.raises(RuntimeError, match="encoder died"):
         Assembler(SETTINGS, renamed, env.media, out=env.log.append, still=None).run(renders)
     assert sha(env.package.video) == before
-    assert not list((env.media / "final").glob(".tmp-*"))
+    assert not list((env.media / "final").glob("**/.tmp-*"))
