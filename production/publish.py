@@ -1,7 +1,10 @@
-"""Upload the finished package in media/final to YouTube: video, captions, thumbnail, chapters in the description.
+"""Upload the finished package to YouTube: video, captions, thumbnail, chapters in the description.
 
-`python -m production.publish --dry-run` checks everything locally and prints the requests it would send;
-without --dry-run it signs in with the user's own OAuth client and uploads (see README, 'Publishing to YouTube').
+The package is media/final/<quality>-<theme>/ for the quality and theme of video.toml (see production/package.py);
+anything else (a chapter subset, another quality or theme, a folder without package.json) is refused unless
+--allow-partial is given. `python -m production.publish --dry-run` checks everything locally and prints the
+requests it would send; without --dry-run it signs in with the user's own OAuth client and uploads (see README,
+'Publishing to YouTube').
 """
 
 from __future__ import annotations
@@ -15,7 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from production.config import CONFIG_PATH, FINAL, PRIVACY, VideoConfig, load_config
+from production.config import CONFIG_PATH, FINAL, PRIVACY, ROOT, VideoConfig, load_config
+from production.package import (
+    DURATION_TOLERANCE,
+    MANIFEST,
+    PackageManifest,
+    file_problem,
+    folder_name,
+    storyboard_numbers,
+)
 from production.youtube_api import (
     DEFAULT_CHUNKSIZE,
     PublishError,
@@ -49,6 +60,107 @@ PLACEHOLDER_ID = "VIDEO_ID_FROM_UPLOAD"
 CAPTION_NAME = "Narration"
 
 
+class WrongPackage(ValueError):
+    """The folder is not the complete video at the configured quality and theme (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What `make video` builds by default, and so what publish takes: quality, theme and voice as configured."""
+
+    quality: str
+    theme: str
+    voice: str
+    storyboard: tuple[int, ...]
+
+    @classmethod
+    def from_config(cls, config: VideoConfig) -> Wanted:
+        """video.toml's [render] values; MLE2MAP_THEME / MLE2MAP_VOICE win, as they do for `make video`."""
+        theme = (os.environ.get("MLE2MAP_THEME") or config.theme).strip().lower()
+        voice = (os.environ.get("MLE2MAP_VOICE") or config.voice).strip().lower()
+        return cls(config.quality, theme, voice, tuple(storyboard_numbers()))
+
+    @property
+    def folder(self) -> Path:
+        return FINAL / folder_name(self.quality, self.theme, self.voice, self.storyboard, self.storyboard)
+
+    def matches(self, manifest: PackageManifest) -> bool:
+        return (manifest.complete and manifest.quality == self.quality and manifest.theme == self.theme
+                and (manifest.voice == "none") == (self.voice == "none"))
+
+    def needs(self, manifest: PackageManifest | None = None) -> str:
+        text = f"publish needs the complete video at {self.quality}"
+        if manifest is None or manifest.theme != self.theme:
+            text += f", {self.theme} theme"
+        if manifest is not None and (manifest.voice == "none") != (self.voice == "none"):
+            text += ", silent" if self.voice == "none" else ", narrated"
+        make = "make video" if self.quality == "hd" else f"make video QUALITY={self.quality}"
+        return f"{text}: run `{make}`"
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def _packages_in(folder: Path) -> str:
+    """`` (media/final holds: a, b)`` listing the package folders found, or an empty string."""
+    if not folder.is_dir():
+        return ""
+    found = []
+    for other in sorted(p for p in folder.iterdir() if p.is_dir() and (p / MANIFEST).is_file()):
+        try:
+            found.append(f"{other.name} with {PackageManifest.from_file(other / MANIFEST).contents(theme=True)}")
+        except ValueError:
+            found.append(f"{other.name} (unreadable {MANIFEST})")
+    return f" ({_shown(folder)} holds: {'; '.join(found)})" if found else ""
+
+
+def package_manifest(directory: Path, wanted: Wanted, allow_partial: bool = False) -> PackageManifest | None:
+    """The package's manifest; WrongPackage naming what the folder holds unless it is what ``wanted`` asks for.
+
+    With ``allow_partial`` any package is accepted, and a folder without package.json gives None.
+    """
+    if not directory.is_dir():
+        raise WrongPackage(f"{_shown(directory)} not found{_packages_in(directory.parent)}; {wanted.needs()}")
+    if not (directory / MANIFEST).is_file():
+        if allow_partial:
+            return None
+        raise WrongPackage(f"{_shown(directory)} has no {MANIFEST} (an older layout, a folder made by hand or an "
+                           f"interrupted assembly); {wanted.needs()}")
+    try:
+        manifest = PackageManifest.from_file(directory / MANIFEST)
+    except ValueError as exc:
+        raise WrongPackage(f"{exc}; {wanted.needs()}") from None
+    if not allow_partial and not wanted.matches(manifest):
+        raise WrongPackage(f"{_shown(directory)} holds {manifest.contents(theme=manifest.theme != wanted.theme)}; "
+                           f"{wanted.needs(manifest)} (--allow-partial publishes it anyway)")
+    return manifest
+
+
+def manifest_problems(package: Package, manifest: PackageManifest, info: VideoInfo | None) -> tuple[list[str],
+                                                                                               list[str]]:
+    """(problems, warnings): the video must still have the frame size and duration package.json records
+    (``info`` from ffprobe); any other difference from package.json (a description edited by hand, say) is
+    only a warning."""
+    problems, warnings = [], []
+    if info is not None:
+        found, recorded = f"{info.width}x{info.height}", f"{manifest.width}x{manifest.height}"
+        if found != recorded:
+            problems.append(f"{package.video.name} is {found}, {MANIFEST} records {recorded}")
+        if abs(info.duration - manifest.duration) > DURATION_TOLERANCE:
+            problems.append(f"{package.video.name} lasts {info.duration:.2f} s, {MANIFEST} records "
+                            f"{manifest.duration:.2f} s")
+        if problems:
+            problems[-1] += ": it is not the video this package was assembled with; run `make video` to rebuild it"
+    for name, entry in manifest.files.items():
+        if name == package.video.name and (info is None or problems):
+            continue
+        problem = file_problem(package.directory / name, entry)
+        if problem is not None:
+            warnings.append(f"{name} {problem} since the assembly")
+    return problems, warnings
+
+
 @dataclass(frozen=True)
 class Package:
     """The files of one upload package, named as the assembly step writes them."""
@@ -77,6 +189,7 @@ class Plan:
     thumbnail_mime: str
     info: VideoInfo
     warnings: list[str] = field(default_factory=list)
+    manifest: PackageManifest | None = None
 
 
 def _read_text(path: Path, problems: list[str]) -> str:
@@ -90,17 +203,22 @@ def _read_text(path: Path, problems: list[str]) -> str:
         return ""
 
 
-def build_plan(directory: Path, config: VideoConfig, privacy: str | None = None) -> Plan:
-    """Check the package and metadata; raise PackageError listing every problem, or return the upload plan."""
+def build_plan(directory: Path, config: VideoConfig, privacy: str | None = None, allow_partial: bool = False) -> Plan:
+    """Check the package and metadata; raise WrongPackage when the folder is not the complete video at the
+    configured quality and theme (unless ``allow_partial``), PackageError listing every problem, or return
+    the upload plan."""
     privacy = privacy or config.privacy
     if privacy not in PRIVACY:
         raise ValueError(f"privacy must be one of {', '.join(PRIVACY)}, got {privacy!r}")
-    if not directory.is_dir():
-        raise PackageError([f"package directory {directory} not found; run `make video` first"])
+    manifest = package_manifest(directory, Wanted.from_config(config), allow_partial)
     package = Package.at(directory, config.slug)
     problems: list[str] = []
     video_issues, warnings, info = video_problems(package.video)
     problems += video_issues
+    if manifest is not None:
+        recorded, changed = manifest_problems(package, manifest, info)
+        problems += recorded
+        warnings += changed
     duration = info.duration if info else None
     thumb_issues, mime = thumbnail_problems(package.thumbnail)
     problems += thumb_issues
@@ -134,7 +252,7 @@ def build_plan(directory: Path, config: VideoConfig, privacy: str | None = None)
         "status": {"privacyStatus": privacy, "selfDeclaredMadeForKids": config.made_for_kids},
     }
     assert info is not None
-    return Plan(package, body, config.language, mime, info, warnings)
+    return Plan(package, body, config.language, mime, info, warnings, manifest)
 
 
 def planned_requests(plan: Plan, chunksize: int = DEFAULT_CHUNKSIZE) -> list[dict]:
@@ -154,7 +272,9 @@ def summary(plan: Plan) -> list[str]:
     """Human-readable facts about the checked package."""
     snippet, info, pkg = plan.body["snippet"], plan.info, plan.package
     audio = "with audio" if info.has_audio else "no audio"
+    holds = plan.manifest.contents(theme=True) if plan.manifest else f"no {MANIFEST}: contents not recorded"
     return [
+        f"package      {_shown(pkg.directory)}: {holds}",
         f"video        {pkg.video} ({pkg.video.stat().st_size / 1e6:.1f} MB, {info.video_codec} {info.width}x"
         f"{info.height} {info.pix_fmt}, {info.duration:.1f} s, {audio})",
         f"title        {len(snippet['title'])}/{TITLE_MAX_CHARS} characters",
@@ -232,7 +352,10 @@ class ProgressPrinter:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m production.publish", description=__doc__.splitlines()[0])
-    parser.add_argument("--package", type=Path, default=FINAL, help="package directory (default media/final)")
+    parser.add_argument("--package", type=Path, help="package folder (default media/final/<quality>-<theme> "
+                        "for video.toml's [render] quality and theme: the complete video)")
+    parser.add_argument("--allow-partial", action="store_true", help="accept a package that is not the complete "
+                        "video at the configured quality and theme (a chapter subset, a preview)")
     parser.add_argument("--config", type=Path, default=CONFIG_PATH, help="video.toml to read")
     parser.add_argument("--dry-run", action="store_true", help="check locally and print the requests; send nothing")
     parser.add_argument("--client-secrets", help=f"OAuth client JSON of type Desktop app (or ${SECRETS_ENV})")
@@ -265,7 +388,9 @@ def main(argv: list[str] | None = None, *, service_factory: Callable[[argparse.N
     args = parse_args(argv)
     chunksize = args.chunk_mib * 2**20
     try:
-        plan = build_plan(args.package, load_config(args.config), args.privacy)
+        config = load_config(args.config)
+        directory = args.package or Wanted.from_config(config).folder
+        plan = build_plan(directory, config, args.privacy, args.allow_partial)
         for warning in plan.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         if args.dry_run:
@@ -279,6 +404,9 @@ def main(argv: list[str] | None = None, *, service_factory: Callable[[argparse.N
                            thumbnail=not args.no_thumbnail, progress=ProgressPrinter())
         print(f"done: https://studio.youtube.com/video/{video_id}/edit")
         return 0
+    except WrongPackage as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except (PackageError, AuthError, PublishError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -17,8 +17,9 @@ from PIL import Image
 
 from production import publish as pub
 from production.config import load_config
+from production.package import MANIFEST, PackageManifest, entry_for
 from production.youtube_api import PublishError, RetryPolicy
-from production.youtube_checks import PackageError, metadata_problems, parse_chapters, tags_length
+from production.youtube_checks import PackageError, metadata_problems, parse_chapters, probe_video, tags_length
 
 CONFIG = load_config()
 CHAPTERS = "0:00 Where does + λw² come from?\n0:10 Fitting a line\n0:20 Maximum likelihood\n"
@@ -49,7 +50,19 @@ def package(tmp_path, video_file) -> Path:
     (directory / "chapters.txt").write_text(CHAPTERS)
     (directory / "captions.srt").write_text(SRT)
     (directory / "captions.vtt").write_text(VTT)
+    write_manifest(directory)
     return directory
+
+
+def write_manifest(directory: Path, **changes) -> None:
+    """package.json as the assembly writes it: the complete video at the configured quality and theme."""
+    wanted = pub.Wanted.from_config(CONFIG)
+    info = probe_video(directory / f"{CONFIG.slug}.mp4")
+    files = {p.name: entry_for(p) for p in sorted(directory.iterdir()) if p.name != MANIFEST}
+    fields = dict(quality=wanted.quality, width=info.width, height=info.height, fps=5, theme=wanted.theme,
+                  voice=wanted.voice, chapters=list(wanted.storyboard), storyboard=list(wanted.storyboard),
+                  complete=True, duration=info.duration, files=files)
+    PackageManifest(**{**fields, **changes}).to_file(directory / MANIFEST)
 
 
 class RecordingHttp(HttpMockSequence):
