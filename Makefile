@@ -32,7 +32,7 @@ test: setup ## run lint and the whole test suite
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-video: setup ## render every chapter and assemble media/final/ (QUALITY=preview|hd|4k, JOBS=N)
+video: setup ## render every chapter and assemble media/final/<quality>-<theme>/ (QUALITY=preview|hd|4k, JOBS=N)
 	$(PY) -m production.cli video --quality $(QUALITY) -j $(JOBS) $(ARGS)
 
 bench: setup ## reproducible render benchmark -> benchmarks/results.json
@@ -47,10 +47,10 @@ slides: setup ## deck (HTML+PPTX) and per-beat clips in media/slides, media/clip
 contact-sheet: setup ## one still per chapter in media/contact_sheet.png
 	$(PY) -m production.cli contact-sheet
 
-thumbnail: setup ## the 1280x720 YouTube thumbnail in media/final/thumbnail.png
+thumbnail: setup ## a look at the 1280x720 thumbnail in media/thumbnail.png (make video packages its own)
 	$(PY) -m production.cli thumbnail
 
-publish: setup ## upload media/final to YouTube (DRY_RUN=1 to check only)
+publish: setup ## upload the complete video at video.toml's quality and theme (DRY_RUN=1 to check only)
 	$(PY) -m production.publish $(if $(filter-out 0 no false,$(DRY_RUN)),--dry-run) $(ARGS)
 
 clean: ## remove rendered media (keeps .venv)

@@ -1,8 +1,8 @@
 """Command line of the production pipeline (``python -m production.cli`` or ``mle2map``).
 
 ``video`` renders every chapter that exists (in parallel, cached) and assembles the YouTube package in
-media/final/; ``render`` only renders; ``status`` lists chapters and their cache state; ``thumbnail`` and
-``contact-sheet`` make the pictures.
+media/final/<quality>-<theme>/ (see production/package.py); ``render`` only renders; ``status`` lists chapters
+and their cache state; ``thumbnail`` and ``contact-sheet`` make the pictures.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     for name, help_text in (("video", "render all chapters and assemble media/final/"),
                             ("render", "render the chapters only (cached)"),
                             ("status", "list the chapters: present, missing, cached"),
-                            ("thumbnail", "write media/final/thumbnail.png"),
+                            ("thumbnail", "write media/thumbnail.png (each package gets its own)"),
                             ("contact-sheet", "one still per chapter in media/contact_sheet.png")):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--quality", choices=tuple(PRESETS), help="preview (480p15), hd (1080p60), 4k (2160p60); "
@@ -123,7 +123,9 @@ def cmd_status(args: argparse.Namespace, cfg, settings: RenderSettings) -> None:
 
 
 def cmd_thumbnail(args: argparse.Namespace, cfg, settings: RenderSettings) -> None:
-    """The ThumbnailScene still when it exists (no chapter render needed), else a frame of the first chapter."""
+    """The ThumbnailScene still when it exists (no chapter render needed), else a frame of the first chapter.
+
+    A quick look at the thumbnail; `video` builds each package's own copy and records it in its package.json."""
     from production.thumbnail import default_still, make_thumbnail
 
     still = default_still()
@@ -131,7 +133,7 @@ def cmd_thumbnail(args: argparse.Namespace, cfg, settings: RenderSettings) -> No
     if still is None:
         jobs, _ = _select(args)
         first = Renderer(settings, MEDIA, args.jobs).render(jobs[:1])[0]
-    out = MEDIA / "final" / "thumbnail.png"
+    out = MEDIA / "thumbnail.png"
     out.parent.mkdir(parents=True, exist_ok=True)
     origin = make_thumbnail(out, first.video if first else None, first.duration if first else 0.0,
                             MEDIA / "render" / "work" / "thumbnail", settings.env(), still)

@@ -29,8 +29,8 @@ def test_media_folder_outside_the_repository_is_shown_by_its_absolute_path(tmp_p
     media = tmp_path / "media"
     run = run_cli(media, "thumbnail", *PREVIEW)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith(f"{media / 'final' / 'thumbnail.png'} (")
-    assert (media / "final" / "thumbnail.png").is_file()
+    assert run.stdout.startswith(f"{media / 'thumbnail.png'} (")
+    assert (media / "thumbnail.png").is_file()
 
 
 def test_media_folder_that_cannot_be_created_stops_before_rendering(tmp_path):
