@@ -1,14 +1,27 @@
-"""Render cache: a key per chapter from everything that shapes its frames, and the manifest in media/."""
+"""Render cache: a key per chapter from everything that shapes its frames, and the manifest in media/.
+
+``media/render/manifest.json`` maps ``<quality>/<slug>`` to a :class:`ManifestEntry` (and ``final/...`` to the
+assembly's own entries). Every change goes through :func:`locked_manifest`: an ``flock`` on ``manifest.json.lock``,
+a fresh read, an atomic write. A damaged file or entry is set aside as ``manifest.json.bad-<timestamp>`` and
+reported, and the chapters it covered render again.
+"""
 
 from __future__ import annotations
 
 import ast
+import dataclasses
+import fcntl
 import hashlib
 import json
+import math
 import os
+import shutil
 import sys
+import time
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -102,19 +115,179 @@ def digest(payload: object) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def load_manifest(path: Path) -> dict[str, dict]:
+def _is_number(value: object, minimum: float, strict: bool) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return False
+    return value > minimum if strict else value >= minimum
+
+
+#: Fields of a chapter entry: name -> (check, what it must be).
+_FIELDS: dict[str, tuple[Callable[[object], bool], str]] = {
+    "key": (lambda v: isinstance(v, str) and bool(v), "a non-empty string"),
+    "frames": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0, "an integer > 0"),
+    "fps": (lambda v: _is_number(v, 0, strict=True), "a number > 0"),
+    "size": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "an integer >= 0"),
+    "sound": (lambda v: isinstance(v, bool), "true or false"),
+    "render_seconds": (lambda v: _is_number(v, 0, strict=False), "a number >= 0"),
+}
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """A finished chapter render as ``manifest.json`` records it under ``<quality>/<slug>``."""
+
+    key: str
+    frames: int
+    fps: float
+    size: int
+    sound: bool
+    render_seconds: float
+    rendered_at: float = 0.0
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.fps
+
+    @classmethod
+    def from_dict(cls, data: object) -> ManifestEntry:
+        """The entry, checked; ValueError says which field is missing or wrong."""
+        if not isinstance(data, dict):
+            raise ValueError(f"is {type(data).__name__}, not an object")
+        for name, (ok, what) in _FIELDS.items():
+            if name not in data:
+                raise ValueError(f"has no {name!r}")
+            if not ok(data[name]):
+                raise ValueError(f"{name} must be {what}, got {data[name]!r}")
+        rendered_at = data.get("rendered_at", 0.0)
+        return cls(data["key"], data["frames"], float(data["fps"]), data["size"], data["sound"],
+                   float(data["render_seconds"]), float(rendered_at) if _is_number(rendered_at, 0, False) else 0.0)
+
+    def to_dict(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+
+def is_chapter_entry(name: str) -> bool:
+    """Chapter renders are ``<quality>/<slug>``; ``final/...`` entries belong to the assembly."""
+    return not name.startswith("final/")
+
+
+def chapter_entries(manifest: dict[str, dict]) -> dict[str, ManifestEntry]:
+    """The chapter entries of a manifest from :func:`load_manifest` (which already dropped the bad ones)."""
+    return {name: ManifestEntry.from_dict(entry) for name, entry in manifest.items() if is_chapter_entry(name)}
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def _lock_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}.lock")
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Exclusive ``flock`` on ``<manifest>.lock`` (kept, never deleted: deleting lock files races)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(_lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)  # every writer holds the lock, so these are from killed writers
+        yield
+    finally:
+        os.close(fd)
+
+
+def _write_atomic(path: Path, data: dict[str, dict]) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps(data, indent=2, sort_keys=True))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _set_aside(path: Path, copy: bool) -> Path:
+    """Keep a bad manifest as ``manifest.json.bad-<timestamp>`` (moved, or copied when a cleaned one replaces it)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    bad = path.with_name(f"{path.name}.bad-{stamp}")
+    n = 1
+    while bad.exists():
+        n += 1
+        bad = path.with_name(f"{path.name}.bad-{stamp}-{n}")
+    if copy:
+        shutil.copy2(path, bad)
+    else:
+        os.replace(path, bad)
+    return bad
+
+
+def _read_checked(path: Path, warn: Callable[[str], None]) -> dict[str, dict]:
+    """The manifest with only valid entries; a bad file or entry is set aside and reported (call under the lock)."""
     if not path.is_file():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        problem = f"not valid JSON ({exc})"
+    else:
+        problem = None if isinstance(data, dict) else f"a JSON {type(data).__name__}, not an object"
+    if problem is not None:
+        bad = _set_aside(path, copy=False)
+        warn(f"{path}: {problem}; set aside as {bad.name}, its chapters will render again")
         return {}
-    return data if isinstance(data, dict) else {}
+    good, dropped = {}, []
+    for name, entry in data.items():
+        try:
+            if is_chapter_entry(name):
+                ManifestEntry.from_dict(entry)
+            elif not isinstance(entry, dict):
+                raise ValueError(f"is {type(entry).__name__}, not an object")
+            good[name] = entry
+        except ValueError as exc:
+            dropped.append(f"entry {name!r} {exc}")
+    if dropped:
+        bad = _set_aside(path, copy=True)
+        _write_atomic(path, good)
+        for problem in dropped:
+            warn(f"{path}: {problem}; dropped (original kept as {bad.name}), it will render again")
+    return good
+
+
+@contextmanager
+def locked_manifest(path: Path, warn: Callable[[str], None] | None = None) -> Iterator[dict[str, dict]]:
+    """The manifest, re-read and checked under an exclusive lock, written back atomically if the block changed it.
+
+    Concurrent runs update it only this way (read-modify-write under the lock), so none loses another's entries.
+    """
+    with _locked(path):
+        data = _read_checked(path, warn or _warn)
+        before = json.dumps(data, sort_keys=True)
+        yield data
+        if json.dumps(data, sort_keys=True) != before:
+            _write_atomic(path, data)
+
+
+def load_manifest(path: Path, warn: Callable[[str], None] | None = None) -> dict[str, dict]:
+    """The manifest's valid entries (a bad file or entry is set aside and reported through ``warn``)."""
+    if not path.is_file():
+        return {}
+    with locked_manifest(path, warn) as data:
+        return data
+
+
+def update_manifest(path: Path, changes: dict[str, dict], warn: Callable[[str], None] | None = None) -> None:
+    """Set the entries in ``changes``, keeping every other entry as it is on disk now."""
+    with locked_manifest(path, warn) as data:
+        data.update(changes)
 
 
 def save_manifest(path: Path, data: dict[str, dict]) -> None:
-    """Write the manifest atomically (temporary name, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    """Replace the whole manifest atomically, under the lock (prefer :func:`update_manifest`)."""
+    with _locked(path):
+        _write_atomic(path, data)

@@ -109,16 +109,16 @@ def cmd_status(args: argparse.Namespace, cfg, settings: RenderSettings) -> None:
 
     jobs = from_chapters(CHAPTERS)
     ready, missing = split_available(jobs)
-    manifest = cache.load_manifest(MEDIA / "render" / "manifest.json")
+    manifest = cache.chapter_entries(cache.load_manifest(MEDIA / "render" / "manifest.json"))
     why = {m.slug: m.reason for m in missing}
     for job in jobs:
         if job.slug in why:
             print(f"  {job.name:<26} missing: {why[job.slug]}")
             continue
         entry = manifest.get(f"{settings.quality.name}/{job.slug}")
-        fresh = entry and entry.get("key") == cache.chapter_key(job, settings.key_payload())
+        fresh = entry is not None and entry.key == cache.chapter_key(job, settings.key_payload())
         state = "cached" if fresh else ("stale" if entry else "not rendered")
-        length = f" {fmt_clock(entry['frames'] / entry['fps'])}" if entry else ""
+        length = f" {fmt_clock(entry.duration)}" if entry else ""
         print(f"  {job.name:<26} {state} at {settings.quality.name}{length}")
 
 

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,30 +134,41 @@ class Renderer:
     def _entry_key(self, job: ChapterJob) -> str:
         return f"{self.settings.quality.name}/{job.slug}"
 
-    def _cached(self, job: ChapterJob, key: str, manifest: dict) -> ChapterRender | None:
-        entry = manifest.get(self._entry_key(job))
-        if self.force or not entry or entry.get("key") != key:
+    def _warn(self, message: str) -> None:
+        self._clear_status()
+        self.out(f"  ! {message}")
+
+    def _cached(self, job: ChapterJob, key: str, entries: Mapping[str, cache.ManifestEntry]) -> ChapterRender | None:
+        entry = entries.get(self._entry_key(job))
+        if self.force or entry is None or entry.key != key:
             return None
         video = self.final_dir / f"{job.slug}.mp4"
-        if not video.is_file() or video.stat().st_size != entry.get("size"):
+        if not video.is_file() or video.stat().st_size != entry.size:
             return None
         srt, wav = video.with_suffix(".srt"), video.with_suffix(".wav")
-        if entry.get("sound") and not wav.is_file():
+        if entry.sound and not wav.is_file():
             return None
-        return ChapterRender(job, key, video, srt if srt.is_file() else None, wav if entry.get("sound") else None,
-                             entry["frames"], entry["fps"], entry["render_seconds"], cached=True)
+        return ChapterRender(job, key, video, srt if srt.is_file() else None, wav if entry.sound else None,
+                             entry.frames, entry.fps, entry.render_seconds, cached=True)
 
-    def _expected(self, job: ChapterJob, manifest: dict) -> float | None:
-        previous = [e.get("frames", 0) / e.get("fps", 1) for k, e in manifest.items() if k.endswith(f"/{job.slug}")]
+    def _expected(self, job: ChapterJob, entries: Mapping[str, cache.ManifestEntry]) -> float | None:
+        previous = [e.duration for k, e in entries.items() if k.endswith(f"/{job.slug}")]
         return max(previous) if previous else _narration_estimate(job)
 
-    def _schedule_costs(self, jobs: list[ChapterJob], manifest: dict) -> list[float]:
+    def _schedule_costs(self, jobs: list[ChapterJob], entries: Mapping[str, cache.ManifestEntry]) -> list[float]:
         """Sort keys for longest-first scheduling, so the slowest chapter never starts last: the previous render
         times at this quality when every job has one, else the expected video lengths."""
-        times = [manifest.get(self._entry_key(j), {}).get("render_seconds") for j in jobs]
+        found = [entries.get(self._entry_key(j)) for j in jobs]
+        times = [e.render_seconds if e is not None else None for e in found]
         if all(times):
             return [float(t) for t in times]
-        return [self._expected(j, manifest) or 0.0 for j in jobs]
+        return [self._expected(j, entries) or 0.0 for j in jobs]
+
+    def _command(self, job: ChapterJob, tmp: Path, work: Path, progress: Path) -> list[str]:
+        q = self.settings.quality
+        return [sys.executable, "-m", "production.worker", "--module", job.module, "--scene", job.scene,
+                "--out", str(tmp), "--name", job.slug, "--media-dir", str(work), "--width", str(q.width),
+                "--height", str(q.height), "--fps", str(q.fps), "--progress", str(progress)]
 
     def _start(self, job: ChapterJob, key: str, expected: float | None) -> _Running:
         q = self.settings.quality
@@ -169,15 +180,20 @@ class Renderer:
         log.parent.mkdir(parents=True, exist_ok=True)
         handle = log.open("w", encoding="utf-8")
         progress = tmp / "progress.json"
-        cmd = [sys.executable, "-m", "production.worker", "--module", job.module, "--scene", job.scene,
-               "--out", str(tmp), "--name", job.slug, "--media-dir", str(work), "--width", str(q.width),
-               "--height", str(q.height), "--fps", str(q.fps), "--progress", str(progress)]
         env = {**os.environ, **self.settings.env(), "PYTHONUNBUFFERED": "1"}
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(self._command(job, tmp, work, progress), cwd=ROOT, env=env, stdout=handle,
+                                stderr=subprocess.STDOUT, start_new_session=True)
         return _Running(job, key, proc, tmp, log, time.monotonic(), expected, progress, log_handle=handle)
 
-    def _finish(self, run: _Running, manifest: dict) -> ChapterRender:
+    def _finish(self, run: _Running) -> ChapterRender:
+        try:
+            return self._commit(run)
+        finally:
+            shutil.rmtree(run.tmp, ignore_errors=True)
+
+    def _commit(self, run: _Running) -> ChapterRender:
+        """Move the finished files into place and record them, under the manifest lock: of two runs finishing
+        the same chapter, the last one's video, subtitles, sound and entry win together."""
         job, tmp = run.job, run.tmp
         result_file = tmp / "result.json"
         video = tmp / f"{job.slug}.mp4"
@@ -185,23 +201,22 @@ class Renderer:
             raise RenderError(job, f"the worker ended without a finished video; see {run.log}")
         result = json.loads(result_file.read_text(encoding="utf-8"))
         frames, rate = frame_count_and_rate(video)
+        elapsed = time.monotonic() - run.started
+        entry = cache.ManifestEntry(run.key, frames, float(rate), video.stat().st_size, bool(result.get("sound")),
+                                    round(elapsed, 2), time.time())
         self.final_dir.mkdir(parents=True, exist_ok=True)
         target = self.final_dir / f"{job.slug}.mp4"
-        for suffix in (".srt", ".wav"):
-            src, dst = video.with_suffix(suffix), target.with_suffix(suffix)
-            if src.is_file():
-                os.replace(src, dst)
-            else:
-                dst.unlink(missing_ok=True)
-        os.replace(video, target)
-        shutil.rmtree(tmp, ignore_errors=True)
-        elapsed = time.monotonic() - run.started
-        manifest[self._entry_key(job)] = {
-            "key": run.key, "frames": frames, "fps": float(rate), "size": target.stat().st_size,
-            "sound": bool(result.get("sound")), "render_seconds": round(elapsed, 2), "rendered_at": time.time()}
-        cache.save_manifest(self.manifest_path, manifest)
+        with cache.locked_manifest(self.manifest_path, self._warn) as manifest:
+            for suffix in (".srt", ".wav"):
+                src, dst = video.with_suffix(suffix), target.with_suffix(suffix)
+                if src.is_file():
+                    os.replace(src, dst)
+                else:
+                    dst.unlink(missing_ok=True)
+            os.replace(video, target)
+            manifest[self._entry_key(job)] = entry.to_dict()
         srt, wav = target.with_suffix(".srt"), target.with_suffix(".wav")
-        return ChapterRender(job, run.key, target, srt if srt.is_file() else None, wav if wav.is_file() else None,
+        return ChapterRender(job, run.key, target, srt if srt.is_file() else None, wav if entry.sound else None,
                              frames, float(rate), elapsed, cached=False)
 
     def _poll_progress(self, run: _Running) -> None:
@@ -266,26 +281,27 @@ class Renderer:
     def render(self, jobs: list[ChapterJob]) -> list[ChapterRender]:
         """Render (or take from the cache) every job; results come back in the order of ``jobs``."""
         self._clean_stale()
-        manifest = cache.load_manifest(self.manifest_path)
         settings = self.settings.key_payload()
+        keys = [cache.chapter_key(job, settings, self.shared) for job in jobs]
         results: dict[str, ChapterRender] = {}
         pending: list[tuple[ChapterJob, str]] = []
-        for job in jobs:
-            key = cache.chapter_key(job, settings, self.shared)
-            hit = self._cached(job, key, manifest)
+        with cache.locked_manifest(self.manifest_path, self._warn) as manifest:  # no commit half-seen
+            entries = cache.chapter_entries(manifest)
+            hits = [self._cached(job, key, entries) for job, key in zip(jobs, keys, strict=True)]
+        for job, key, hit in zip(jobs, keys, hits, strict=True):
             if hit is not None:
                 results[job.slug] = hit
                 self.out(f"  = {job.name:<26} unchanged, cached ({fmt_clock(hit.duration)})")
             else:
                 pending.append((job, key))
-        costs = self._schedule_costs([job for job, _ in pending], manifest)
+        costs = self._schedule_costs([job for job, _ in pending], entries)
         pending = [item for _, item in sorted(zip(costs, pending, strict=True), key=lambda pair: -pair[0])]
         running: list[_Running] = []
         try:
             while pending or running:
                 while pending and len(running) < self.jobs:
                     job, key = pending.pop(0)
-                    running.append(self._start(job, key, self._expected(job, manifest)))
+                    running.append(self._start(job, key, self._expected(job, entries)))
                 time.sleep(0.25)
                 for run in list(running):
                     self._poll_progress(run)
@@ -298,7 +314,7 @@ class Renderer:
                         tail = _tail(run.log)
                         shutil.rmtree(run.tmp, ignore_errors=True)
                         raise RenderError(run.job, f"exit code {run.proc.returncode}; last lines of {run.log}:\n{tail}")
-                    done = self._finish(run, manifest)
+                    done = self._finish(run)
                     results[run.job.slug] = done
                     self._clear_status()
                     self.out(f"  + {run.job.name:<26} rendered {fmt_clock(done.duration)} of video "
