@@ -17,7 +17,16 @@ from production import cache
 from production.config import MEDIA, check_media, display_path, load_config, os_error_message
 from production.jobs import ChapterJob, from_chapters, split_available
 from production.quality import PRESETS, preset
-from production.render import ChapterRender, Renderer, RenderError, RenderSettings, fmt_clock, summary_table
+from production.render import (
+    ChapterRender,
+    Renderer,
+    RenderError,
+    RenderSettings,
+    fmt_clock,
+    stop_on_signals,
+    stop_signal,
+    summary_table,
+)
 from scenes.voice import VOICES
 
 
@@ -155,6 +164,7 @@ COMMANDS = {"video": cmd_video, "render": _render, "status": cmd_status, "thumbn
             "contact-sheet": cmd_contact_sheet}
 
 
+@stop_on_signals()
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     started = time.monotonic()
@@ -176,9 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: {os_error_message(exc)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("\ninterrupted: finished files from earlier runs are unchanged", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        stopped = stop_signal(exc)
+        print(f"\ninterrupted ({stopped.name}): workers stopped, finished files from earlier runs are unchanged",
+              file=sys.stderr)
+        return 128 + stopped
     print(f"({args.command} took {fmt_clock(time.monotonic() - started)})")
     return 0
 

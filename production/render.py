@@ -4,18 +4,23 @@ Layout under ``media``: ``render/<quality>/<slug>.{mp4,srt,wav}`` are finished c
 into place only when complete), ``render/work/<slug>/`` is the chapter's own Manim media dir (TeX and
 voice caches; no sharing, so parallel workers never race), ``render/logs/<slug>.log`` the worker's output
 and ``render/manifest.json`` the cache keys of the finished renders.
+
+Workers lead their own process group (with their LaTeX and ffmpeg children) and die with the run: however it
+ends (an error, Ctrl-C, SIGTERM, SIGHUP, or a SIGKILL that leaves no time to clean up) no worker outlives it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +33,7 @@ from scenes.voice import check_voice
 
 THEMES = ("dark", "light")
 _LOG_TAIL = 25
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,67 @@ class RenderError(RuntimeError):
         self.job = job
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP asked the run to stop: it unwinds like Ctrl-C, stopping workers on the way."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def stop_signal(exc: KeyboardInterrupt) -> signal.Signals:
+    """The signal that stopped the run: SIGTERM or SIGHUP for :class:`Stopped`, else SIGINT (Ctrl-C)."""
+    return signal.Signals(getattr(exc, "signum", signal.SIGINT))
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into :class:`Stopped` for the duration (main thread only; elsewhere a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, _raise_stopped) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP until the block is done (starting a worker, moving files, stopping).
+
+    Processes started meanwhile inherit the block: the worker lifts it first thing.
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _exited(proc: subprocess.Popen) -> bool:
+    """Whether the process ended, without reaping it: until reaped, its pid (its group's id) cannot be reused."""
+    if proc.returncode is not None:
+        return True
+    try:
+        return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return True
+
+
+def _signal_group(proc: subprocess.Popen, signum: int) -> None:
+    """Signal the worker's whole process group (it and its children), unless it was reaped already."""
+    if proc.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signum)
+
+
 @dataclass
 class _Running:
     job: ChapterJob
@@ -120,6 +187,9 @@ def _narration_estimate(job: ChapterJob) -> float | None:
 
 class Renderer:
     """Renders jobs into ``media/render`` with at most ``jobs`` workers at a time."""
+
+    #: Seconds a stopped worker gets to exit on SIGTERM before its process group is SIGKILLed.
+    stop_grace = 5.0
 
     def __init__(self, settings: RenderSettings, media: Path, jobs: int = 0,
                  out: Callable[[str], None] = print, force: bool = False, shared: list[Path] | None = None) -> None:
@@ -168,7 +238,8 @@ class Renderer:
         q = self.settings.quality
         return [sys.executable, "-m", "production.worker", "--module", job.module, "--scene", job.scene,
                 "--out", str(tmp), "--name", job.slug, "--media-dir", str(work), "--width", str(q.width),
-                "--height", str(q.height), "--fps", str(q.fps), "--progress", str(progress)]
+                "--height", str(q.height), "--fps", str(q.fps), "--progress", str(progress),
+                "--parent", str(os.getpid())]
 
     def _start(self, job: ChapterJob, key: str, expected: float | None) -> _Running:
         q = self.settings.quality
@@ -182,7 +253,7 @@ class Renderer:
         progress = tmp / "progress.json"
         env = {**os.environ, **self.settings.env(), "PYTHONUNBUFFERED": "1"}
         proc = subprocess.Popen(self._command(job, tmp, work, progress), cwd=ROOT, env=env, stdout=handle,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         return _Running(job, key, proc, tmp, log, time.monotonic(), expected, progress, log_handle=handle)
 
     def _finish(self, run: _Running) -> ChapterRender:
@@ -206,7 +277,7 @@ class Renderer:
                                     round(elapsed, 2), time.time())
         self.final_dir.mkdir(parents=True, exist_ok=True)
         target = self.final_dir / f"{job.slug}.mp4"
-        with cache.locked_manifest(self.manifest_path, self._warn) as manifest:
+        with _signals_deferred(), cache.locked_manifest(self.manifest_path, self._warn) as manifest:
             for suffix in (".srt", ".wav"):
                 src, dst = video.with_suffix(suffix), target.with_suffix(suffix)
                 if src.is_file():
@@ -256,20 +327,18 @@ class Renderer:
             sys.stdout.flush()
 
     def _stop(self, running: list[_Running]) -> None:
-        for run in running:
-            if run.proc.poll() is None:
-                try:
-                    os.killpg(run.proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        for run in running:
-            try:
-                run.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(run.proc.pid, signal.SIGKILL)
+        """End the workers and their children: SIGTERM to each group, then SIGKILL to whatever is left."""
+        with _signals_deferred():
+            for run in running:
+                _signal_group(run.proc, signal.SIGTERM)
+            deadline = time.monotonic() + self.stop_grace
+            for run in running:
+                while not _exited(run.proc) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                _signal_group(run.proc, signal.SIGKILL)
                 run.proc.wait()
-            run.log_handle.close()
-            shutil.rmtree(run.tmp, ignore_errors=True)
+                run.log_handle.close()
+                shutil.rmtree(run.tmp, ignore_errors=True)
 
     def _clean_stale(self) -> None:
         """Remove temporary render dirs left by runs that were killed (their process is gone)."""
@@ -301,12 +370,15 @@ class Renderer:
             while pending or running:
                 while pending and len(running) < self.jobs:
                     job, key = pending.pop(0)
-                    running.append(self._start(job, key, self._expected(job, entries)))
+                    with _signals_deferred():  # a signal now would leave a worker nobody stops
+                        running.append(self._start(job, key, self._expected(job, entries)))
                 time.sleep(0.25)
                 for run in list(running):
                     self._poll_progress(run)
-                    if run.proc.poll() is None:
+                    if not _exited(run.proc):
                         continue
+                    _signal_group(run.proc, signal.SIGKILL)  # children the worker left behind
+                    run.proc.wait()
                     running.remove(run)
                     run.log_handle.close()
                     if run.proc.returncode != 0:

@@ -4,18 +4,49 @@ Everything goes into ``--out``: ``<name>.mp4`` (or ``<name>.png`` with ``--still
 ``<name>.srt`` that Manim writes from the scene's subcaptions, and ``<name>.wav``, the scene's full-quality
 sound track when it has one. Progress (scene seconds rendered) is written to ``--progress`` twice a second;
 ``result.json`` is written last, so its presence means the render completed.
+
+With ``--parent`` the worker dies with the renderer that started it, even a SIGKILLed one, and on any stop
+signal it takes its own process group (LaTeX, dvisvgm, ffmpeg children) down with it.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import importlib
 import json
 import os
+import signal
 import sys
 import threading
 import time
 from pathlib import Path
+
+_PR_SET_PDEATHSIG = 1
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _end_with_children(signum: int, frame: object = None) -> None:
+    """Stop now, and kill this worker's children too when it leads their process group (it does under the
+    renderer, which starts it in a session of its own)."""
+    if os.getpgrp() == os.getpid():
+        os.killpg(os.getpid(), signal.SIGKILL)
+    os._exit(128 + signum)
+
+
+def tie_to_parent(parent: int) -> None:
+    """End with process ``parent``: Linux sends SIGTERM when it dies (PR_SET_PDEATHSIG), and a parent that
+    died before that was set shows as a changed ``getppid()``. Stop signals end the whole group."""
+    for signum in _STOP_SIGNALS:
+        signal.signal(signum, _end_with_children)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # the renderer blocks them while starting us
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, f"prctl(PR_SET_PDEATHSIG): {os.strerror(err)}")
+    if os.getppid() != parent:
+        _end_with_children(signal.SIGTERM)
 
 
 def _write_json(path: Path, data: dict) -> None:
@@ -54,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fps", required=True, type=int)
     parser.add_argument("--progress", type=Path)
     parser.add_argument("--still", action="store_true", help="save only the last frame as PNG")
+    parser.add_argument("--parent", type=int, help="pid of the renderer: end when it ends")
     args = parser.parse_args(argv)
+    if args.parent is not None:
+        tie_to_parent(args.parent)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
 

@@ -1,0 +1,179 @@
+"""However a run ends (a signal, a SIGKILL, an error), no render worker and no child of one outlives it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from production.config import ROOT
+from production.jobs import ChapterJob
+from production.quality import preset
+from production.render import Renderer, RenderError, RenderSettings
+
+pytestmark = pytest.mark.slow
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie nobody reaps yet does not count)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _processes() -> Iterator[tuple[int, int, str]]:
+    """(pid, process group, command line) of every live process."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            yield int(entry.name), int(fields[3]), cmdline
+
+
+def _group(pgid: int) -> list[int]:
+    return [pid for pid, group, _ in _processes() if group == pgid]
+
+
+def _wait_for(condition: Callable[[], object], timeout: float, step: float = 0.02) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(step)
+    return condition()
+
+
+@pytest.fixture
+def scratch() -> Iterator[Path]:
+    """A media folder inside the repository (MLE2MAP_MEDIA must point inside it), removed afterwards."""
+    media = ROOT / "media" / f"test-kill-{uuid.uuid4().hex[:8]}"
+    media.mkdir(parents=True)
+    yield media
+    for pid, _, cmdline in _processes():
+        if str(media) in cmdline:
+            os.kill(pid, signal.SIGKILL)  # a failed test must not leak its render
+    shutil.rmtree(media, ignore_errors=True)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL],
+                         ids=lambda s: signal.Signals(s).name)
+def test_a_signalled_run_leaves_no_worker_nor_its_children(scratch: Path, signum: int) -> None:
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "production.cli", "render", "--quality", "preview", "--no-voice", "--chapters", "5",
+         "--force", "-j", "1"], cwd=ROOT, env={**os.environ, "MLE2MAP_MEDIA": str(scratch)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        def worker() -> int | None:
+            return next((pid for pid, _, cmd in _processes() if "production.worker" in cmd and str(scratch) in cmd),
+                        None)
+
+        pid = _wait_for(worker, 60)
+        assert pid, "the render worker never started"
+        if signum == signal.SIGKILL:  # the worker alone must then stop its children: catch it running LaTeX
+            _wait_for(lambda: len(_group(pid)) > 1, 15)
+        cli.send_signal(signum)
+        out, err = cli.communicate(timeout=20)
+        assert _wait_for(lambda: not _alive(pid) and not _group(pid), 10), \
+            f"left running: {[cmd for p, _, cmd in _processes() if p == pid or p in _group(pid)]}"
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+            cli.wait()
+    assert cli.returncode == (-signal.SIGKILL if signum == signal.SIGKILL else 128 + signum), err
+    assert not (scratch / "render" / "preview" / "ch05_prior.mp4").exists()
+    if signum != signal.SIGKILL:
+        assert "interrupted" in err and "Traceback" not in err
+        assert not list((scratch / "render" / "work").glob("*/tmp-*"))
+
+
+_LONG_WORKER = textwrap.dedent("""
+    import signal, subprocess, sys, time
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})  # as the worker
+    # a child that ignores SIGTERM, like an ffmpeg stuck on its output
+    subprocess.Popen([sys.executable, "-c", "import os, signal, sys, time; signal.signal(signal.SIGTERM, "
+                      "signal.SIG_IGN); open(sys.argv[1], 'w').write(str(os.getpid())); time.sleep(60)", sys.argv[1]])
+    time.sleep(60)
+""")
+_FAILING_WORKER = textwrap.dedent("""
+    import os, sys, time
+    while not os.path.exists(sys.argv[1]) or not open(sys.argv[1]).read():
+        time.sleep(0.05)
+    sys.exit(1)
+""")
+
+
+def test_an_error_in_the_run_stops_the_other_workers_and_their_children(tmp_path: Path, monkeypatch) -> None:
+    marker = tmp_path / "child.pid"
+    scripts = {"long": _LONG_WORKER, "fail": _FAILING_WORKER}
+
+    def command(self: Renderer, job: ChapterJob, tmp: Path, work: Path, progress: Path) -> list[str]:
+        return [sys.executable, "-c", scripts[job.slug], str(marker)]
+
+    monkeypatch.setattr(Renderer, "_command", command)
+    source = tmp_path / "chapter.py"
+    source.write_text("X = 1\n", encoding="utf-8")
+    jobs = [ChapterJob(n, slug, "S", slug, "chapter", source) for n, slug in enumerate(scripts, start=1)]
+    renderer = Renderer(RenderSettings(preset("preview"), "none"), tmp_path / "media", jobs=2, out=lambda _: None,
+                        shared=[])
+    with pytest.raises(RenderError, match="fail"):
+        renderer.render(jobs)
+    child = int(marker.read_text())
+    assert _wait_for(lambda: not _alive(child), 10), "the worker's child outlived the run"
+    assert not list((tmp_path / "media" / "render" / "work").glob("*/tmp-*"))
+
+
+_MIDDLE = textwrap.dedent("""
+    import subprocess, sys, time
+    worker = subprocess.Popen([sys.executable, "-c", sys.argv[1]], start_new_session=True)
+    print("worker", worker.pid, flush=True)
+    time.sleep(60)
+""")
+_TIED = textwrap.dedent("""
+    import os, subprocess, time
+    from production.worker import tie_to_parent
+    tie_to_parent(os.getppid())
+    child = subprocess.Popen(["sleep", "60"])
+    print("child", child.pid, flush=True)
+    time.sleep(60)
+""")
+
+
+def test_a_worker_dies_with_its_sigkilled_parent_and_takes_its_children() -> None:
+    middle = subprocess.Popen([sys.executable, "-c", _MIDDLE, _TIED], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    pids = {}
+    try:
+        while len(pids) < 2:
+            name, pid = middle.stdout.readline().split()
+            pids[name] = int(pid)
+        middle.kill()
+        middle.wait()
+        assert _wait_for(lambda: not any(_alive(p) for p in pids.values()), 10), "the worker or its child survived"
+    finally:
+        for pid in pids.values():
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_a_worker_whose_parent_is_already_gone_stops_at_once() -> None:
+    code = "import os; from production.worker import tie_to_parent; tie_to_parent(os.getppid() + 1); print('ran on')"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30,
+                            start_new_session=True)
+    assert "ran on" not in result.stdout
+    assert result.returncode == -signal.SIGKILL, result.stderr
