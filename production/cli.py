@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from production import cache
-from production.config import MEDIA, check_media, display_path, load_config, os_error_message
+from production.config import MEDIA, ROOT, check_media, display_path, load_config, os_error_message
 from production.jobs import ChapterJob, from_chapters, split_available
 from production.quality import PRESETS, preset
 from production.render import (
@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
         voice.add_argument("--voice", help=f"narration voice, one of {', '.join(VOICES)} "
                            "(default: $MLE2MAP_VOICE, else video.toml [render] voice)")
         voice.add_argument("--no-voice", action="store_true", help="silent render timed from the text (= --voice none)")
+        p.add_argument("--voice-model", metavar="PATH.onnx",
+                       help="another Piper voice (its .onnx.json beside it); default: $MLE2MAP_VOICE_MODEL, else "
+                            "video.toml [render] voice_model, else the bundled en_US joe voice")
         p.add_argument("--theme", choices=("dark", "light"),
                        help="default: $MLE2MAP_THEME, else video.toml [render] theme")
         p.add_argument("--chapters", help="comma-separated chapter numbers or slugs (default: all that exist)")
@@ -57,10 +60,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace, cfg) -> RenderSettings:
-    """Options win over the MLE2MAP_VOICE / MLE2MAP_THEME environment, which wins over video.toml."""
+    """Options win over the MLE2MAP_VOICE / MLE2MAP_THEME / MLE2MAP_VOICE_MODEL environment, which wins over
+    video.toml (whose voice_model is relative to the repository; the others to the current folder)."""
     voice = "none" if args.no_voice else (args.voice or os.environ.get("MLE2MAP_VOICE") or cfg.voice)
     theme = args.theme or os.environ.get("MLE2MAP_THEME") or cfg.theme
-    return RenderSettings(preset(args.quality or cfg.quality), voice.strip().lower(), theme.strip().lower())
+    model = getattr(args, "voice_model", None) or os.environ.get("MLE2MAP_VOICE_MODEL", "").strip()
+    model = str(Path(model).expanduser().resolve()) if model else (
+        str((ROOT / cfg.voice_model).resolve()) if getattr(cfg, "voice_model", "") else "")
+    return RenderSettings(preset(args.quality or cfg.quality), voice.strip().lower(), theme.strip().lower(), model)
 
 
 def _select(args: argparse.Namespace) -> tuple[list[ChapterJob], list[str]]:

@@ -41,20 +41,27 @@ class RenderSettings:
     """Everything outside the sources that changes the frames or the sound."""
 
     quality: Quality
-    voice: str = "espeak"
+    voice: str = "piper"
     theme: str = "dark"
+    voice_model: str = ""  # a Piper .onnx; '' = the bundled en_US joe voice
 
     def __post_init__(self) -> None:
-        check_voice(self.voice)
+        check_voice(self.voice, self.voice_model)
         if self.theme not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {self.theme!r}")
 
     def env(self) -> dict[str, str]:
-        return {"MLE2MAP_VOICE": self.voice, "MLE2MAP_THEME": self.theme}
+        return {"MLE2MAP_VOICE": self.voice, "MLE2MAP_THEME": self.theme, "MLE2MAP_VOICE_MODEL": self.voice_model}
 
     def key_payload(self) -> dict[str, object]:
         q = self.quality
-        return {"size": [q.width, q.height], "fps": q.fps, "voice": self.voice, "theme": self.theme}
+        payload: dict[str, object] = {"size": [q.width, q.height], "fps": q.fps, "voice": self.voice,
+                                      "theme": self.theme}
+        if self.voice == "piper":
+            from scenes.piper_voice import model_digest, resolve_model
+
+            payload["voice_model"] = model_digest(resolve_model(self.voice_model)[0])
+        return payload
 
 
 @dataclass

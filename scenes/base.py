@@ -12,7 +12,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from manim import config
@@ -22,7 +22,8 @@ from manim_voiceover import VoiceoverScene
 
 from scenes import style as S
 from scenes.fast_render import FastCamera, FastPartialWriter
-from scenes.narration import estimated_duration, load_script
+from scenes.narration import estimated_timeline, load_script
+from scenes.segments import Segment, Timed, bookmark_times, plain, sentence_spans
 from scenes.voice import make_service
 
 
@@ -37,14 +38,37 @@ logging.getLogger("av.container.output").addFilter(_ManimMuxOptionsFilter())
 
 @dataclass
 class SilentTracker:
-    """Stands in for manim-voiceover's tracker when rendering without a voice."""
+    """Stands in for manim-voiceover's tracker when rendering without a voice: the same segments, bookmarks
+    and sentence times, estimated from the text (scenes/narration: estimated_timeline)."""
 
     scene: VoiceoverScene
     duration: float
     start: float
+    bookmark_times: dict[str, float] = field(default_factory=dict)  # absolute scene times, like the tracker's
+
+    @property
+    def start_t(self) -> float:
+        """The beat's start in scene time (the name manim-voiceover's tracker uses)."""
+        return self.start
 
     def get_remaining_duration(self, buff: float = 0.0) -> float:
         return max(0.0, self.start + self.duration - self.scene.renderer.time + buff)
+
+    def time_until_bookmark(self, mark: str, buff: float = 0.0, limit: float | None = None) -> float:
+        if mark not in self.bookmark_times:
+            raise KeyError(f"there is no <bookmark mark='{mark}'/> in this beat's narration")
+        result = max(self.bookmark_times[mark] - float(self.scene.renderer.time) + buff, 0.0)
+        return result if limit is None else min(limit, result)
+
+
+def _sentence_spans(tracker: object, text: str) -> list[tuple[str, float, float]]:
+    """(sentence, start, end) in seconds from the beat's start: from the synthesised segments when the voice
+    made them, else spread over the beat by characters (cloud voices)."""
+    data = getattr(tracker, "data", None) or {}
+    if "segments" in data:
+        timed = [Timed(Segment(s["text"], 0, s["sentence"], 0.0), s["start"], s["end"]) for s in data["segments"]]
+        return sentence_spans(timed)
+    return [(" ".join(plain(text).split()), 0.0, float(tracker.duration))]
 
 
 class ChapterScene(VoiceoverScene):
@@ -72,8 +96,17 @@ class ChapterScene(VoiceoverScene):
         self.beats_done: list[str] = []
         service = make_service()
         self.voiced = service is not None
+        self.current_tracker = None
         if service is not None:
-            self.set_speech_service(service, create_subcaption=True)
+            self.set_speech_service(service, create_subcaption=False)
+
+    def _caption(self, spans: list[tuple[str, float, float]]) -> None:
+        """One subcaption per sentence, at its own time within the beat (production/captions.py re-cuts
+        long ones into two-line cues)."""
+        if config.dry_run or config.save_last_frame:
+            return
+        for sentence, start, end in spans:
+            self.add_subcaption(sentence, duration=max(end - start, 0.1), offset=start)
 
     def beat_text(self, key: str) -> str:
         if key not in self.script:
@@ -93,11 +126,15 @@ class ChapterScene(VoiceoverScene):
             self.next_section(key)
         if self.voiced:
             with self.voiceover(text=text) as tracker:
+                self._caption(_sentence_spans(tracker, text))
                 yield tracker
         else:
-            tracker = SilentTracker(self, estimated_duration(text), self.renderer.time)
-            if not config.dry_run:
-                self.add_subcaption(text, duration=tracker.duration)
+            timed, length = estimated_timeline(text)
+            start = self.renderer.time
+            tracker = SilentTracker(self, length, start,
+                                    {k: start + v for k, v in bookmark_times(text, timed, length).items()})
+            self.current_tracker = tracker
+            self._caption(sentence_spans(timed))
             yield tracker
             remaining = tracker.get_remaining_duration()
             if remaining > 1.0 / config.frame_rate:

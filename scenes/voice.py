@@ -1,18 +1,18 @@
 """Choosing the speech service, and the project's offline espeak-ng service.
 
-MLE2MAP_VOICE (set by the CLI's ``--voice``, default ``espeak``) selects the service: ``espeak``
-(offline, no account), ``none`` (silent, timed from the text), or one of manim-voiceover's services
+MLE2MAP_VOICE (set by the CLI's ``--voice``, default ``piper``) selects the service: ``piper`` (neural,
+offline; ``scenes/piper_voice.py``, model from MLE2MAP_VOICE_MODEL or the bundled en_US joe voice),
+``espeak`` (offline, robotic), ``none`` (silent, timed from the text), or one of manim-voiceover's services
 (``gtts``, ``azure``, ``openai``, ``elevenlabs``, ``recorder``). ``check_voice`` validates the choice up
-front: a cloud service without its key or its optional packages fails before any frame is rendered.
+front: a missing voice model, or a cloud service without its key or packages, fails before any frame is
+rendered. Every service speaks the text through ``scenes.lexicon.spoken``.
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import importlib
 import importlib.util
-import json
 import os
 import shutil
 import subprocess
@@ -24,12 +24,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from manim_voiceover.helper import remove_bookmarks
+import numpy as np
 from manim_voiceover.services.base import SpeechService, initialize_speech_service
-from slugify import slugify
+
+from scenes.segmented_voice import SegmentedService
+from scenes.segments import spoken_keeping_bookmarks
 
 VOICE_ENV = "MLE2MAP_VOICE"
-DEFAULT_VOICE = "espeak"
+MODEL_ENV = "MLE2MAP_VOICE_MODEL"
+DEFAULT_VOICE = "piper"
 
 
 class VoiceSetupError(RuntimeError):
@@ -49,12 +52,12 @@ class CloudVoice:
     hint: str = ""  # said when the service fails while synthesising
 
 
-# Whisper transcription (only needed for bookmarks, which the beats do not use) is switched off so the
-# services need no extra model download.
+# Whisper transcription (manim-voiceover's way to time bookmarks for these services) is switched off so
+# they need no model download; their bookmark times then follow the characters.
 SERVICES: dict[str, CloudVoice] = {
     "gtts": CloudVoice("gtts", "GTTSService", "gtts", ("gtts",),
                        hint="gTTS needs network access to Google Translate; check the connection, "
-                            "or use --voice espeak (offline)."),
+                            "or use --voice piper (offline)."),
     "azure": CloudVoice("azure", "AzureService", "azure", ("azure.cognitiveservices.speech",),
                         ("AZURE_SUBSCRIPTION_KEY", "AZURE_SERVICE_REGION"),
                         hint="Azure needs network access and a valid key and region."),
@@ -67,11 +70,11 @@ SERVICES: dict[str, CloudVoice] = {
                            options=(("transcription_model", None),),
                            hint="The recorder needs a microphone and an interactive terminal."),
 }
-VOICES: tuple[str, ...] = ("espeak", "none", *SERVICES)
+VOICES: tuple[str, ...] = ("piper", "espeak", "none", *SERVICES)
 
 
 def voice_name() -> str:
-    """The service named by MLE2MAP_VOICE, normalised (``espeak`` when unset)."""
+    """The service named by MLE2MAP_VOICE, normalised (``piper`` when unset)."""
     return os.environ.get(VOICE_ENV, DEFAULT_VOICE).strip().lower() or DEFAULT_VOICE
 
 
@@ -93,16 +96,28 @@ def _load_dotenv() -> None:
     load_dotenv(find_dotenv(usecwd=True))
 
 
-def check_voice(name: str | None = None) -> str:
-    """Validate a voice choice (default: MLE2MAP_VOICE) and return its normalised name.
+def voice_model() -> str:
+    """The Piper model named by MLE2MAP_VOICE_MODEL ('' = the bundled en_US joe voice)."""
+    return os.environ.get(MODEL_ENV, "").strip()
 
-    Raises ValueError for an unknown name and VoiceSetupError naming what is missing: a Debian tool,
-    an environment variable with the service's key, or the pip extra with its Python packages.
+
+def check_voice(name: str | None = None, model: str | None = None) -> str:
+    """Validate a voice choice (default: MLE2MAP_VOICE, MLE2MAP_VOICE_MODEL) and return its normalised name.
+
+    Raises ValueError for an unknown name or a missing Piper model, and VoiceSetupError naming what is
+    missing: a Debian tool, an environment variable with the service's key, or the pip extra with its packages.
     """
     voice = voice_name() if name is None else name.strip().lower()
     if voice not in VOICES:
         raise ValueError(f"voice ({VOICE_ENV} / --voice) must be one of {', '.join(VOICES)}; got {voice!r}")
     if voice == "none":
+        return voice
+    if voice == "piper":
+        from scenes.piper_voice import resolve_model
+
+        if not _module_available("piper"):
+            raise VoiceSetupError("the piper voice needs the Python package piper-tts: run `make setup`")
+        resolve_model(voice_model() if model is None else model)
         return voice
     if voice == "espeak":
         missing = _missing_tools("espeak-ng", "ffmpeg")
@@ -126,7 +141,7 @@ def check_voice(name: str | None = None) -> str:
         problems.append("run it from an interactive terminal (it records your microphone beat by beat)")
     if problems:
         raise VoiceSetupError(f"the {voice} voice cannot start: " + "; ".join(problems)
-                              + ". Or use --voice espeak (offline) or --no-voice.")
+                              + ". Or use --voice piper (offline) or --no-voice.")
     return voice
 
 
@@ -149,7 +164,7 @@ def _guarded(base: type[SpeechService], name: str, hint: str) -> type[SpeechServ
         def _wrap_generate_from_text(self, text: str, **kwargs: object) -> dict:
             with _cache_lock(Path(self.cache_dir)):
                 try:
-                    return super()._wrap_generate_from_text(text, **kwargs)
+                    return super()._wrap_generate_from_text(spoken_keeping_bookmarks(text), **kwargs)
                 except Exception as exc:
                     raise VoiceSetupError(f"the {name} voice failed on {text[:48]!r}...: {exc}. {hint}") from exc
 
@@ -173,13 +188,14 @@ def wav_duration(path: Path) -> float:
         return wav.getnframes() / float(wav.getframerate())
 
 
-class EspeakService(SpeechService):
-    """Offline speech with espeak-ng, written as 48 kHz mono WAV and cached by text and voice settings.
+class EspeakService(SegmentedService):
+    """Offline speech with espeak-ng (robotic, but with no model at all), segment by segment like Piper.
 
-    The file name carries a hash of the text, the voice settings and the espeak-ng version, so a change
-    to any of them makes new audio and unchanged beats are reused. Each file is written under a temporary
-    name and renamed when complete, so parallel renders and interrupted runs never see half a file.
+    Each segment's cache key holds its spoken text, the voice settings and the espeak-ng version, so a change
+    to any of them makes new audio and unchanged segments are reused.
     """
+
+    engine = "espeak"
 
     def __init__(self, voice: str = "en-us+m3", words_per_minute: int = 160, pitch: int = 45,
                  **kwargs: object) -> None:
@@ -187,64 +203,33 @@ class EspeakService(SpeechService):
             raise ValueError(f"words_per_minute must be in 80..450 (espeak-ng's range), got {words_per_minute}")
         if not 0 <= int(pitch) <= 99:
             raise ValueError(f"pitch must be in 0..99, got {pitch}")
-        missing = _missing_tools("espeak-ng", "ffmpeg")
+        missing = _missing_tools("espeak-ng")
         if missing:
-            raise VoiceSetupError(f"the espeak voice needs {' and '.join(missing)}: run `make setup` "
-                                  f"(or `sudo apt-get install {' '.join(missing)}`), or render with --no-voice")
+            raise VoiceSetupError("the espeak voice needs espeak-ng: run `make setup` "
+                                  "(or `sudo apt-get install espeak-ng`), or render with --no-voice")
         initialize_speech_service(self, kwargs)
         self.voice, self.wpm, self.pitch = voice, int(words_per_minute), int(pitch)
         version = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, check=False)
-        self.engine = version.stdout.split("Data at")[0].strip()
+        self.engine_version = version.stdout.split("Data at")[0].strip()
+        self.synthesised = 0
 
     def settings(self) -> dict[str, object]:
-        return {"voice": self.voice, "wpm": self.wpm, "pitch": self.pitch, "engine": self.engine,
-                "format": "wav-48000-mono-s16"}
+        return {"voice": self.voice, "wpm": self.wpm, "pitch": self.pitch, "engine": self.engine_version}
 
-    def audio_name(self, spoken: str) -> str:
-        """Cache file name: readable slug plus a hash of everything that shapes the audio."""
-        key = json.dumps({"text": spoken, **self.settings()}, sort_keys=True)
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-        return f"espeak-{slugify(spoken, max_length=40, word_boundary=True)}-{digest}.wav"
-
-    def generate_from_text(self, text: str, cache_dir: object = None, path: object = None,
-                           **kwargs: object) -> dict:
-        folder = Path(str(cache_dir or self.cache_dir))
-        spoken = " ".join(remove_bookmarks(text).split())
-        if not spoken:
-            raise ValueError("text must contain words to speak, got an empty narration")
-        name = str(path) if path else self.audio_name(spoken)
-        target = folder / name
-        if not target.is_file():
-            self.synthesise(spoken, target)
-        return {"input_text": text, "input_data": {"input_text": spoken, "service": "espeak-ng",
-                                                   "config": self.settings()},
-                "original_audio": name, "final_audio": name}
-
-    def _wrap_generate_from_text(self, text: str, **kwargs: object) -> dict:
-        """Skip manim-voiceover's shared cache.json: the file name is the cache key (safe in parallel)."""
-        if self.global_speed != 1:
-            raise ValueError("global_speed is not supported by the espeak voice; set words_per_minute instead")
-        return self.generate_from_text(" ".join(text.split()), path=kwargs.get("path"))
-
-    def synthesise(self, spoken: str, target: Path) -> None:
-        """espeak-ng to a temporary WAV, ffmpeg to 48 kHz mono 16-bit, then an atomic rename."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        raw_fd, raw = tempfile.mkstemp(prefix=".espeak-", suffix=".wav", dir=target.parent)
-        out_fd, out = tempfile.mkstemp(prefix=".espeak-48k-", suffix=".wav", dir=target.parent)
-        os.close(raw_fd)
-        os.close(out_fd)
+    def synthesise(self, spoken: str) -> tuple[np.ndarray, int]:
+        """espeak-ng to a temporary WAV, read back as float samples at espeak's own rate."""
+        fd, raw = tempfile.mkstemp(prefix=".espeak-", suffix=".wav", dir=self.cache_dir)
+        os.close(fd)
         try:
             _run(["espeak-ng", "-v", self.voice, "-s", str(self.wpm), "-p", str(self.pitch), "-b", "1",
                   "-w", raw, "--stdin"], "synthesise speech", stdin=spoken.encode("utf-8"))
-            _run(["ffmpeg", "-nostdin", "-y", "-loglevel", "error", "-i", raw, "-ac", "1", "-ar", "48000",
-                  "-c:a", "pcm_s16le", out], "convert the speech to 48 kHz WAV")
-            if wav_duration(Path(out)) <= 0:
-                raise VoiceSetupError(f"espeak-ng produced no audio for {spoken[:48]!r}")
-            os.chmod(out, 0o644)
-            os.replace(out, target)
+            with wave.open(raw, "rb") as wav:
+                rate, data = wav.getframerate(), wav.readframes(wav.getnframes())
         finally:
-            for leftover in (raw, out):
-                Path(leftover).unlink(missing_ok=True)
+            Path(raw).unlink(missing_ok=True)
+        if not data:
+            raise VoiceSetupError(f"espeak-ng produced no audio for {spoken[:48]!r}")
+        return np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0, rate
 
 
 def make_service(name: str | None = None) -> SpeechService | None:
@@ -252,6 +237,10 @@ def make_service(name: str | None = None) -> SpeechService | None:
     voice = check_voice(name)
     if voice == "none":
         return None
+    if voice == "piper":
+        from scenes.piper_voice import PiperService
+
+        return PiperService(model=voice_model() or None)
     if voice == "espeak":
         return EspeakService()
     spec = SERVICES[voice]

@@ -140,7 +140,7 @@ def test_summary_table_totals():
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["render", "--voice", "robot"], "must be one of espeak, none"),
+    (["render", "--voice", "robot"], "must be one of piper, espeak, none"),
     (["render", "-j", "-1"], "jobs (-j) must be >= 0"),
     (["render", "--chapters", "99"], "chapter must be one of"),
 ])
@@ -159,6 +159,7 @@ def test_voice_and_theme_precedence(monkeypatch):
     args = Namespace(no_voice=False, voice=None, theme=None, quality=None)
     monkeypatch.delenv("MLE2MAP_VOICE", raising=False)
     monkeypatch.delenv("MLE2MAP_THEME", raising=False)
+    monkeypatch.delenv("MLE2MAP_VOICE_MODEL", raising=False)
     assert (_settings(args, cfg).voice, _settings(args, cfg).theme) == (cfg.voice, cfg.theme)
     monkeypatch.setenv("MLE2MAP_VOICE", "none")
     monkeypatch.setenv("MLE2MAP_THEME", "light")
@@ -167,7 +168,40 @@ def test_voice_and_theme_precedence(monkeypatch):
     chosen = _settings(args, cfg)
     assert (chosen.voice, chosen.theme, chosen.quality.name) == ("espeak", "dark", "preview")
     assert _settings(Namespace(no_voice=True, voice=None, theme=None, quality=None), cfg).voice == "none"
-    assert _settings(args, cfg).env() == {"MLE2MAP_VOICE": "espeak", "MLE2MAP_THEME": "dark"}
+    assert _settings(args, cfg).env() == {"MLE2MAP_VOICE": "espeak", "MLE2MAP_THEME": "dark",
+                                          "MLE2MAP_VOICE_MODEL": ""}
+
+
+def test_voice_model_precedence_option_environment_config(monkeypatch, tmp_path):
+    """--voice-model beats MLE2MAP_VOICE_MODEL beats [render] voice_model (relative to the repository)."""
+    import dataclasses
+    import os
+    import shutil
+    from argparse import Namespace
+
+    from production.cli import _settings
+    from production.config import ROOT, load_config
+    from scenes.piper_voice import bundled_model
+
+    copies = []
+    for name in ("a", "b"):
+        model = tmp_path / f"{name}.onnx"
+        try:
+            os.link(bundled_model(), model)  # resolve() must not lead back to the bundled file
+        except OSError:
+            shutil.copy(bundled_model(), model)
+        shutil.copy(bundled_model().with_name(bundled_model().name + ".json"), tmp_path / f"{name}.onnx.json")
+        copies.append(model)
+    cfg = dataclasses.replace(load_config(), voice="piper", voice_model=os.path.relpath(copies[1], ROOT))
+    monkeypatch.delenv("MLE2MAP_VOICE", raising=False)
+    monkeypatch.delenv("MLE2MAP_VOICE_MODEL", raising=False)
+    args = Namespace(no_voice=False, voice=None, theme=None, quality="preview", voice_model=None)
+    assert _settings(args, cfg).voice_model == str(copies[1])
+    monkeypatch.setenv("MLE2MAP_VOICE_MODEL", str(copies[0]))
+    assert _settings(args, cfg).voice_model == str(copies[0])
+    args.voice_model = str(copies[1])
+    chosen = _settings(args, cfg)
+    assert chosen.voice_model == str(copies[1]) and chosen.env()["MLE2MAP_VOICE_MODEL"] == str(copies[1])
 
 
 def test_stale_leftovers_of_dead_runs_are_removed(tmp_path):

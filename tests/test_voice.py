@@ -14,8 +14,9 @@ from manim_voiceover.services.base import SpeechService
 
 from scenes import voice
 from scenes.base import ChapterScene
-from scenes.narration import HERE as NARRATION_DIR
 from scenes.narration import estimated_duration, load_script
+from scenes.piper_voice import PiperService
+from scenes.segments import sentences, split
 from scenes.voice import EspeakService, VoiceSetupError, check_voice, make_service, wav_duration
 from tests.fixtures.voice_scene import VoiceFixtureScene
 
@@ -57,7 +58,7 @@ def test_espeak_makes_real_cached_audio(espeak, monkeypatch):
     assert (info["codec_name"], info["sample_rate"], info["channels"]) == ("pcm_s16le", "48000", 1)
     assert 1.0 < wav_duration(audio) < 10.0
     assert mean_volume_db(audio) > -35.0  # speech, not silence
-    assert not list(Path(espeak.cache_dir).glob(".espeak-*"))  # no temporary files left behind
+    assert not list(Path(espeak.cache_dir).rglob(".*.wav"))  # no temporary files left behind
 
     def fail(*args, **kwargs):
         raise AssertionError("cached audio was synthesised again")
@@ -72,18 +73,24 @@ def test_cache_key_follows_voice_settings(espeak, tmp_path):
     text = "Widen sigma and the bell flattens out."
     slow = EspeakService(words_per_minute=120, cache_dir=str(tmp_path))
     fast = EspeakService(words_per_minute=240, cache_dir=str(tmp_path))
-    names = {s.generate_from_text(text)["final_audio"] for s in (espeak, slow, fast)}
-    assert len(names) == 3
-    slow_s = wav_duration(tmp_path / slow.audio_name(text))
-    fast_s = wav_duration(tmp_path / fast.audio_name(text))
+    names = {s: s.generate_from_text(text)["final_audio"] for s in (espeak, slow, fast)}
+    assert len(set(names.values())) == 3
+    slow_s = wav_duration(tmp_path / names[slow])
+    fast_s = wav_duration(tmp_path / names[fast])
     assert slow_s > 1.5 * fast_s
 
 
-def test_silent_estimate_matches_espeak(espeak):
-    """Silent previews last about as long as voiced renders: every narration script, beat by beat."""
-    texts = [t for md in sorted(NARRATION_DIR.glob("*.md")) for t in load_script(md.stem).values()]
+@pytest.fixture(scope="module")
+def piper(tmp_path_factory) -> PiperService:
+    return PiperService(cache_dir=str(tmp_path_factory.mktemp("piper-estimate")))
+
+
+def test_silent_estimate_matches_the_default_voice(piper):
+    """Silent previews last about as long as voiced renders, beat by beat (two chapters rich in symbols and
+    numbers, and the fixture; make bench reports every beat)."""
+    texts = [t for chapter in ("ch05_prior", "ch07_algebra") for t in load_script(chapter).values()]
     texts += list(load_script("voice_fixture", VoiceFixtureScene.narration_dir).values())
-    real = [wav_duration(Path(espeak.cache_dir) / espeak.generate_from_text(t)["final_audio"]) for t in texts]
+    real = [wav_duration(Path(piper.cache_dir) / piper.generate_from_text(t)["final_audio"]) for t in texts]
     guess = [estimated_duration(t) for t in texts]
     assert abs(sum(guess) - sum(real)) / sum(real) < 0.05
     for text, r, g in zip(texts, real, guess, strict=True):
@@ -114,13 +121,14 @@ def test_silent_chapter_is_timed_from_text(tmp_path, monkeypatch):
     beats = load_script("voice_fixture", VoiceFixtureScene.narration_dir).values()
     expected = sum(estimated_duration(t) for t in beats)
     assert abs(float(probe["format"]["duration"]) - expected) < 0.25
-    assert len(list(srt.parse(subs.read_text(encoding="utf-8")))) == 2
+    cues = list(srt.parse(subs.read_text(encoding="utf-8")))
+    assert [c.content for c in cues] == [s for t in beats for s in sentences(split(t))]  # one cue a sentence
 
 
 def test_voice_choice_is_validated(monkeypatch):
     monkeypatch.setenv("MLE2MAP_VOICE", "NONE ")
     assert make_service() is None
-    with pytest.raises(ValueError, match=r"must be one of espeak, none, gtts"):
+    with pytest.raises(ValueError, match=r"must be one of piper, espeak, none, gtts"):
         check_voice("festival")
     with pytest.raises(ValueError, match="words_per_minute must be in 80..450"):
         EspeakService(words_per_minute=20)

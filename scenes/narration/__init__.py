@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from scenes.segments import Timed, bookmarks, place, plain, split
+
 HERE = Path(__file__).parent
 _HEADING = re.compile(r"^##\s+([a-z0-9_]+)\s*$")
 
@@ -35,19 +37,32 @@ def load_script(chapter: str, directory: Path | None = None) -> dict[str, str]:
         else:
             beats[current].append(line)
     texts = {key: " ".join(lines) for key, lines in beats.items()}
-    empty = [k for k, t in texts.items() if not t]
+    empty = [k for k, t in texts.items() if not plain(t).strip()]
     if empty:
         raise ValueError(f"{path.name}: beats without narration text: {', '.join(empty)}")
+    for key, text in texts.items():
+        if "<" in plain(text):
+            raise ValueError(f"{path.name}: beat {key!r} has a malformed tag; write bookmarks as "
+                             '<bookmark mark="name"/> (letters, digits, _)')
+        try:
+            bookmarks(text)
+        except ValueError as exc:
+            raise ValueError(f"{path.name}: beat {key!r}: {exc}") from None
     return texts
 
 
-# Calibrated on the espeak voice (en-us+m3, 160 wpm) over every beat of the scripts: it speaks about
-# 2.95 words or 15.9 characters a second. Characters predict each beat's length better than words
-# (mean error 3.6 % against 4.9 %), so the estimate counts characters.
-CHARS_PER_SECOND = 15.9
-BEAT_OVERHEAD = 0.16  # seconds of silence espeak adds around a beat
+# Calibrated on the Piper en_US joe voice over the 106 segments of the scripts (scenes/segments.py cuts them):
+# it speaks 17.25 characters of the spoken form (scenes/lexicon.py) a second; a fitted per-segment offset came
+# out at -0.06 s, so there is none. The pauses between segments are the voice's own fixed ones.
+SPOKEN_CHARS_PER_SECOND = 17.25
+
+
+def estimated_timeline(text: str) -> tuple[list[Timed], float]:
+    """Where each segment of ``text`` would start and end when spoken, and the beat's length (silent renders)."""
+    pieces = split(text)
+    return place(pieces, [len(p.spoken) / SPOKEN_CHARS_PER_SECOND for p in pieces])
 
 
 def estimated_duration(text: str) -> float:
-    """Speaking time of ``text`` by the default voice (used for --no-voice and silent previews)."""
-    return BEAT_OVERHEAD + len(" ".join(text.split())) / CHARS_PER_SECOND
+    """Speaking time of ``text`` by the default voice, pauses included (used for --no-voice and previews)."""
+    return estimated_timeline(text)[1]
