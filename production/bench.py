@@ -8,7 +8,9 @@ Figures, each the median of ``--runs`` runs:
     encoding (Manim's frame loop wrapped with timers, see production.bench_probe);
   * the frame limit of each chapter: its recorded frames rasterised and encoded again with no animation,
     updater or mathcore work, and the ratio of the real per-frame cost to that limit;
-  * scaling: one chapter at 15, 30 and 60 fps.
+  * scaling: one chapter at 15, 30 and 60 fps;
+  * voice: per chapter, Piper's and espeak's synthesis real-time factor from an empty cache, the re-run that
+    synthesises nothing, pocketsphinx's word error rate, the silent estimate's error per beat (bench_voice).
 A child mode (``--child``) renders one scene in-process; the parent only starts children and reports.
 """
 
@@ -286,6 +288,9 @@ def table(results: dict) -> str:
         for fps, row in scaling["rows"].items():
             lines.append(f"  {fps:>3} fps: {row['frames']} frames, {row['wall_s']:.1f} s, "
                          f"{row['ms_per_frame']:.1f} ms/frame, wall/frames vs lowest rate {row['wall_vs_frames']:.2f}")
+    from production.bench_voice import voice_table
+
+    lines += voice_table({k: v for k, v in results.get("voice", {}).items() if k != "measured"})
     return "\n".join(lines)
 
 
@@ -308,6 +313,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-video", action="store_true", help="skip the whole-video figures")
     p.add_argument("--no-scaling", action="store_true", help="skip the 15/30/60 fps scaling figures")
     p.add_argument("--no-limit", action="store_true", help="skip the frame-limit replays")
+    p.add_argument("--no-voice-figures", action="store_true",
+                   help="skip the voice figures (synthesis speed, word error rate, silent-estimate error)")
     p.add_argument("--video-qualities", default="preview,hd", help="qualities of the whole-video figures")
     p.add_argument("--video-runs", type=int, default=1, help="forced whole-video renders per quality (default 1)")
     p.add_argument("-j", "--jobs", type=int, default=0, help="parallel chapter renders for the whole video")
@@ -378,6 +385,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"scaling {ch.slug} at {SCALING_FPS} fps", flush=True)
         results["scaling"] = scaling_figures(ch.module, ch.scene, ch.slug, runs, args.media, size[0], size[1])
         results["scaling"]["measured"] = section
+        write_results(results, args.out)
+    if not args.no_voice_figures:
+        from production.bench_voice import voice_figures
+
+        print("voice figures (piper and espeak, empty caches)", flush=True)
+        results["voice"] = {**voice_figures([ch.slug for ch in chosen], args.media), "measured": section}
         write_results(results, args.out)
     if not args.no_video:
         results["video"] = list(results.get("video", [])) if args.update else []

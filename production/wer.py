@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from functools import cache
 from pathlib import Path
 
 from scenes.lexicon import spoken
@@ -34,13 +35,19 @@ def word_error_rate(reference: list[str], hypothesis: list[str]) -> float:
     return previous[-1] / len(reference)
 
 
-def transcribe(audio: Path) -> list[str]:
-    """Words pocketsphinx hears in an audio file (any format ffmpeg reads)."""
+@cache
+def _decoder():
+    """One recogniser per process: loading the English model takes longer than decoding a beat."""
     from pocketsphinx import Decoder
 
+    return Decoder(samprate=_RATE, loglevel="FATAL")
+
+
+def transcribe(audio: Path) -> list[str]:
+    """Words pocketsphinx hears in an audio file (any format ffmpeg reads)."""
     raw = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", str(audio), "-ac", "1", "-ar", str(_RATE),
                           "-f", "s16le", "-"], capture_output=True, check=True).stdout
-    decoder = Decoder(samprate=_RATE, loglevel="FATAL")
+    decoder = _decoder()
     decoder.start_utt()
     decoder.process_raw(raw, full_utt=True)
     decoder.end_utt()

@@ -197,3 +197,26 @@ def test_piper_is_the_default_and_narrates_the_fixture(tmp_path, monkeypatch, pi
     probe = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-of", "json", str(video)],
                                       capture_output=True, text=True, check=True).stdout)
     assert {s["codec_type"] for s in probe["streams"]} == {"video", "audio"}
+
+
+WER_SENTENCES = (  # a fixed set from the narration, plain words the recogniser's dictionary knows
+    "Six house sales: size in thousands of square feet, price in hundreds of thousands of dollars.",
+    "The line runs under every sale, and the pink gaps, the residuals, are all long.",
+    "Almost every slope looks equally plausible, so this prior barely has an opinion.",
+)
+
+
+def test_the_default_voice_is_understood_better_than_espeak(piper, tmp_path):
+    from production.wer import audio_wer
+    from scenes.voice import EspeakService
+
+    espeak = EspeakService(cache_dir=str(tmp_path / "espeak"))
+    rates = {}
+    for name, service in (("piper", piper), ("espeak", espeak)):
+        errors = words = 0
+        for text in WER_SENTENCES:
+            rate, count = audio_wer(Path(service.cache_dir) / service.generate_from_text(text)["final_audio"], text)
+            errors, words = errors + rate * count, words + count
+        rates[name] = errors / words
+    assert rates["piper"] < rates["espeak"], rates
+    assert rates["piper"] < 0.5, rates  # the recogniser follows most of it
