@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-QUALITY ?= hd
+QUALITY ?=
 JOBS   ?= 0
 ARGS   ?=
 
@@ -32,8 +32,8 @@ test: setup ## run lint and the whole test suite
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-video: setup ## render every chapter and assemble media/final/<quality>-<theme>/ (QUALITY=preview|hd|4k, JOBS=N)
-	$(PY) -m production.cli video --quality $(QUALITY) -j $(JOBS) $(ARGS)
+video: setup ## render every chapter and assemble media/final/<quality>-<theme>/ (QUALITY=preview|hd|4k, default video.toml; JOBS=N)
+	$(PY) -m production.cli video $(if $(QUALITY),--quality $(QUALITY)) -j $(JOBS) $(ARGS)
 
 bench: setup ## reproducible render benchmark -> benchmarks/results.json
 	$(PY) -m production.bench $(ARGS)
@@ -42,7 +42,7 @@ preview: ## quick 480p15 render of the whole video
 	$(MAKE) video QUALITY=preview
 
 slides: setup ## deck (HTML+PPTX) and per-beat clips in media/slides, media/clips (THEME=light for white templates)
-	$(PY) -m production.slides --quality $(QUALITY) --theme $(or $(THEME),dark) -j $(JOBS) $(if $(CHAPTERS),--chapters '$(CHAPTERS)') $(ARGS)
+	$(PY) -m production.slides --quality $(or $(QUALITY),hd) --theme $(or $(THEME),dark) -j $(JOBS) $(if $(CHAPTERS),--chapters '$(CHAPTERS)') $(ARGS)
 
 contact-sheet: setup ## one still per chapter in media/contact_sheet.png
 	$(PY) -m production.cli contact-sheet
