@@ -21,15 +21,14 @@ from production import assemble, package
 from production import publish as pub
 from production.assemble import Assembler
 from production.config import ROOT, load_config
-from production.jobs import ChapterJob
 from production.package import MANIFEST, PackageManifest
 from production.probe import probe
 from production.quality import Quality
 from production.render import Renderer, RenderSettings
+from tests.fixtures.jobs import tiny_jobs
 
 pytestmark = pytest.mark.slow
 
-FIXTURE = ROOT / "tests" / "fixtures" / "tiny_chapters.py"
 # Named "preview" so that a video.toml with [render] quality = "preview" asks for it; tiny so it renders fast.
 QUALITY = Quality("preview", 192, 108, 10, "veryfast")
 SETTINGS = RenderSettings(QUALITY, "none", "dark")
@@ -48,13 +47,7 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
-    notes = tmp_path_factory.mktemp("narration")
-    jobs = []
-    for number, letter in enumerate("ABC", start=1):
-        narration = notes / f"tiny{letter}.md"
-        narration.write_text(f"## intro\nChapter {letter}.\n", encoding="utf-8")
-        jobs.append(ChapterJob(number, f"tiny{letter}", f"Tiny{letter}", f"Tiny chapter {letter}",
-                               "tests.fixtures.tiny_chapters", FIXTURE, narration))
+    jobs = tiny_jobs(tmp_path_factory.mktemp("narration"))
     state = SimpleNamespace(media=media, cfg=load_config(), log=[])
     state.renders = Renderer(SETTINGS, media, 2, out=state.log.append, shared=SHARED).render(jobs)
     state.package = assemble_package(state, state.renders)

@@ -24,15 +24,14 @@ from PIL import Image
 from production import encode
 from production.assemble import Assembler
 from production.config import ROOT, load_config
-from production.jobs import ChapterJob
 from production.probe import frame_count_and_rate, keyframe_times, probe, top_level_atoms
 from production.quality import Quality
 from production.render import Renderer, RenderError, RenderSettings
 from production.thumbnail import make_thumbnail
+from tests.fixtures.jobs import tiny_jobs
 
 pytestmark = pytest.mark.slow
 
-FIXTURE = ROOT / "tests" / "fixtures" / "tiny_chapters.py"
 QUALITY = Quality("test", 192, 108, 10, "veryfast")
 SETTINGS = RenderSettings(QUALITY, "none", "dark")
 SHARED = [ROOT / "production" / "worker.py"]  # pinned, so edits elsewhere in the tree cannot change the keys
@@ -51,13 +50,7 @@ def build(env) -> tuple[list, object]:
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
-    notes = tmp_path_factory.mktemp("narration")
-    jobs = []
-    for number, letter in enumerate("ABC", start=1):
-        narration = notes / f"tiny{letter}.md"
-        narration.write_text(f"## intro\nChapter {letter}.\n", encoding="utf-8")
-        jobs.append(ChapterJob(number, f"tiny{letter}", f"Tiny{letter}", f"Tiny chapter {letter}",
-                               "tests.fixtures.tiny_chapters", FIXTURE, narration))
+    jobs = tiny_jobs(tmp_path_factory.mktemp("narration"))
     state = SimpleNamespace(media=media, jobs=jobs, cfg=load_config(), log=[])
     state.renders, state.package = build(state)
     return state

@@ -59,15 +59,21 @@ def test_bookmark_time_is_the_start_of_its_segment_in_the_audio(piper):
     assert tracker.duration == pytest.approx(beat.size / RATE, abs=1e-3)
 
 
+def _render(cls, tmp_path: Path, fps: int, piper: PiperService, monkeypatch) -> tuple[object, Path]:
+    """Render ``cls`` tiny with the default voice sharing ``piper``'s cache; (scene, its movie file)."""
+    monkeypatch.setattr(PiperService, "__init__", _shared_cache_init(piper.cache_dir))
+    with tempconfig({"pixel_width": 192, "pixel_height": 108, "frame_rate": fps, "media_dir": str(tmp_path),
+                     "disable_caching": True, "write_to_movie": True, "dry_run": False, "verbosity": "ERROR",
+                     "progress_bar": "none", "output_file": str(tmp_path / cls.__name__)}):
+        scene = cls()
+        scene.render()
+        return scene, Path(scene.renderer.file_writer.movie_file_path)
+
+
 def test_scene_waits_until_the_bookmark_and_captions_start_with_each_sentence(tmp_path, monkeypatch, piper):
     monkeypatch.setenv("MLE2MAP_VOICE", "piper")
-    monkeypatch.setattr(PiperService, "__init__", _shared_cache_init(piper.cache_dir))
-    with tempconfig({"pixel_width": 192, "pixel_height": 108, "frame_rate": 30, "media_dir": str(tmp_path),
-                     "disable_caching": True, "write_to_movie": True, "dry_run": False, "verbosity": "ERROR",
-                     "progress_bar": "none", "output_file": str(tmp_path / "marks")}):
-        scene = BookmarkFixtureScene()
-        scene.render()
-        subs = Path(scene.renderer.file_writer.movie_file_path).with_suffix(".srt")
+    _, movie = _render(BookmarkFixtureScene, tmp_path, 30, piper, monkeypatch)
+    subs = movie.with_suffix(".srt")
     text = load_script("bookmark_fixture", BookmarkFixtureScene.narration_dir)["marks"]
     data = piper.generate_from_text(text)
     start = BookmarkFixtureScene.reached["beat_start"]
@@ -186,13 +192,7 @@ def test_cli_refuses_a_missing_voice_model_before_rendering(tmp_path):
 
 def test_piper_is_the_default_and_narrates_the_fixture(tmp_path, monkeypatch, piper):
     monkeypatch.delenv("MLE2MAP_VOICE", raising=False)
-    monkeypatch.setattr(PiperService, "__init__", _shared_cache_init(piper.cache_dir))
-    with tempconfig({"pixel_width": 192, "pixel_height": 108, "frame_rate": 10, "media_dir": str(tmp_path),
-                     "disable_caching": True, "write_to_movie": True, "dry_run": False, "verbosity": "ERROR",
-                     "progress_bar": "none", "output_file": str(tmp_path / "voiced")}):
-        scene = VoiceFixtureScene()
-        scene.render()
-        video = Path(scene.renderer.file_writer.movie_file_path)
+    scene, video = _render(VoiceFixtureScene, tmp_path, 10, piper, monkeypatch)
     assert isinstance(scene.speech_service, PiperService)
     probe = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-of", "json", str(video)],
                                       capture_output=True, text=True, check=True).stdout)
