@@ -121,7 +121,7 @@ class ChapterScene(VoiceoverScene):
         next_slide = getattr(self, "next_slide", None)
         if next_slide is not None and os.environ.get("MLE2MAP_SLIDES"):
             # manim-slides' next_slide also opens the section; a separate next_section would leave it empty.
-            next_slide(key, notes=text, loop=loop)
+            next_slide(key, notes=" ".join(plain(text).split()), loop=loop)
         else:
             self.next_section(key)
         if self.voiced:
