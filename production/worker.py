@@ -12,7 +12,6 @@ signal it takes its own process group (LaTeX, dvisvgm, ffmpeg children) down wit
 from __future__ import annotations
 
 import argparse
-import ctypes
 import importlib
 import json
 import os
@@ -22,7 +21,8 @@ import threading
 import time
 from pathlib import Path
 
-_PR_SET_PDEATHSIG = 1
+from production.lifetime import set_death_signal
+
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
@@ -40,11 +40,7 @@ def tie_to_parent(parent: int) -> None:
     for signum in _STOP_SIGNALS:
         signal.signal(signum, _end_with_children)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # the renderer blocks them while starting us
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
-            err = ctypes.get_errno()
-            raise OSError(err, f"prctl(PR_SET_PDEATHSIG): {os.strerror(err)}")
+    set_death_signal(signal.SIGTERM)
     if os.getppid() != parent:
         _end_with_children(signal.SIGTERM)
 
