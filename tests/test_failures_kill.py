@@ -8,9 +8,8 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,45 +18,9 @@ from production.config import ROOT
 from production.jobs import ChapterJob
 from production.quality import preset
 from production.render import Renderer, RenderError, RenderSettings
+from tests.process_table import alive, group, processes, wait_for
 
 pytestmark = pytest.mark.slow
-
-
-def _alive(pid: int) -> bool:
-    """Whether ``pid`` runs (a zombie nobody reaps yet does not count)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def _processes() -> Iterator[tuple[int, int, str]]:
-    """(pid, process group, command line) of every live process."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z":
-            yield int(entry.name), int(fields[3]), cmdline
-
-
-def _group(pgid: int) -> list[int]:
-    return [pid for pid, group, _ in _processes() if group == pgid]
-
-
-def _wait_for(condition: Callable[[], object], timeout: float, step: float = 0.02) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(step)
-    return condition()
 
 
 @pytest.fixture
@@ -66,7 +29,7 @@ def scratch() -> Iterator[Path]:
     media = ROOT / "media" / f"test-kill-{uuid.uuid4().hex[:8]}"
     media.mkdir(parents=True)
     yield media
-    for pid, _, cmdline in _processes():
+    for pid, _, cmdline in processes():
         if str(media) in cmdline:
             os.kill(pid, signal.SIGKILL)  # a failed test must not leak its render
     shutil.rmtree(media, ignore_errors=True)
@@ -81,17 +44,17 @@ def test_a_signalled_run_leaves_no_worker_nor_its_children(scratch: Path, signum
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         def worker() -> int | None:
-            return next((pid for pid, _, cmd in _processes() if "production.worker" in cmd and str(scratch) in cmd),
+            return next((pid for pid, _, cmd in processes() if "production.worker" in cmd and str(scratch) in cmd),
                         None)
 
-        pid = _wait_for(worker, 60)
+        pid = wait_for(worker, 60)
         assert pid, "the render worker never started"
         if signum == signal.SIGKILL:  # the worker alone must then stop its children: catch it running LaTeX
-            _wait_for(lambda: len(_group(pid)) > 1, 15)
+            wait_for(lambda: len(group(pid)) > 1, 15)
         cli.send_signal(signum)
         out, err = cli.communicate(timeout=20)
-        assert _wait_for(lambda: not _alive(pid) and not _group(pid), 10), \
-            f"left running: {[cmd for p, _, cmd in _processes() if p == pid or p in _group(pid)]}"
+        assert wait_for(lambda: not alive(pid) and not group(pid), 10), \
+            f"left running: {[cmd for p, _, cmd in processes() if p == pid or p in group(pid)]}"
     finally:
         if cli.poll() is None:
             cli.kill()
@@ -135,7 +98,7 @@ def test_an_error_in_the_run_stops_the_other_workers_and_their_children(tmp_path
     with pytest.raises(RenderError, match="fail"):
         renderer.render(jobs)
     child = int(marker.read_text())
-    assert _wait_for(lambda: not _alive(child), 10), "the worker's child outlived the run"
+    assert wait_for(lambda: not alive(child), 10), "the worker's child outlived the run"
     assert not list((tmp_path / "media" / "render" / "work").glob("*/tmp-*"))
 
 
@@ -164,10 +127,10 @@ def test_a_worker_dies_with_its_sigkilled_parent_and_takes_its_children() -> Non
             pids[name] = int(pid)
         middle.kill()
         middle.wait()
-        assert _wait_for(lambda: not any(_alive(p) for p in pids.values()), 10), "the worker or its child survived"
+        assert wait_for(lambda: not any(alive(p) for p in pids.values()), 10), "the worker or its child survived"
     finally:
         for pid in pids.values():
-            if _alive(pid):
+            if alive(pid):
                 os.kill(pid, signal.SIGKILL)
 
 
