@@ -16,6 +16,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from production import lifetime
+
 TARGET_I = -14.0  # LUFS, integrated (YouTube's reference level)
 TARGET_TP = -1.5  # dBTP, leaves headroom for the AAC encoder to stay under -1 dBTP
 TARGET_LRA = 11.0  # LU
@@ -36,7 +38,7 @@ def _ffmpeg_stderr(path: Path, audio_filter: str) -> str:
     cmd = ["ffmpeg", "-hide_banner", "-nostats", "-nostdin", "-i", str(path), "-vn", "-sn", "-dn",
            "-af", audio_filter, "-f", "null", "-"]
     try:
-        result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        result = lifetime.run(cmd, capture_output=True, text=True, check=False)
     except FileNotFoundError:
         raise RuntimeError("ffmpeg is not installed: run `make setup`") from None
     if result.returncode != 0:
@@ -100,7 +102,7 @@ def normalise_audio(src: Path, dst: Path) -> None:
     try:
         cmd = ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i", str(src), "-vn",
                "-af", loudnorm_filter(src), *AAC_ARGS, tmp]
-        subprocess.run(cmd, check=True, capture_output=True)
+        lifetime.run(cmd, check=True, capture_output=True)
         os.replace(tmp, dst)
     except subprocess.CalledProcessError as exc:
         raise RuntimeError(f"ffmpeg failed to normalise {src}: {exc.stderr.decode(errors='replace')[-500:]}") from None

@@ -29,6 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from production import lifetime
 from production.config import ROOT
 
 RESULTS = ROOT / "benchmarks" / "results.json"
@@ -137,8 +138,8 @@ def run_child(mode: str, module: str, scene: str, size: tuple[int, int, int], me
             cmd.append("--baseline")
         child_env = {**os.environ, "MLE2MAP_VOICE": "none", **(env or {})}
         log = Path(tmp) / "log.txt"
-        with log.open("w") as handle:
-            proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env, stdout=handle, stderr=subprocess.STDOUT)
+        with log.open("w") as handle, lifetime.popen(cmd, cwd=ROOT, env=child_env, stdout=handle,
+                                                     stderr=subprocess.STDOUT) as proc:
             _, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0 or not out_json.is_file():
@@ -201,7 +202,7 @@ def _cli(command: str, quality: str, media: Path, jobs: int, force: bool) -> flo
         cmd.append("--force")
     env = {**os.environ, "MLE2MAP_MEDIA": str(media)}
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    proc = lifetime.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[2:])} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
     return time.perf_counter() - start

@@ -11,14 +11,13 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
+from production import lifetime
 from production.probe import probe, video_stream
 
 GIF_MAX_BYTES = 10 * 1024 * 1024
@@ -64,11 +63,13 @@ def _ffmpeg(args: list[str], dst: Path) -> Path:
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(f".{dst.stem}.part{dst.suffix}")
     cmd = ["ffmpeg", "-v", "error", "-nostdin", "-y", *args, str(tmp)]
-    result = subprocess.run(cmd, capture_output=True, text=True)
-    if result.returncode != 0:
+    try:
+        result = lifetime.run(cmd, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"ffmpeg failed writing {dst.name}: {result.stderr.strip()[-800:]}")
+        os.replace(tmp, dst)
+    finally:
         tmp.unlink(missing_ok=True)
-        raise RuntimeError(f"ffmpeg failed writing {dst.name}: {result.stderr.strip()[-800:]}")
-    os.replace(tmp, dst)
     return dst
 
 
@@ -133,8 +134,8 @@ def last_frame_png(section: Section, dst: Path, lookback_s: float = 3.0) -> Path
         return dst
     with tempfile.TemporaryDirectory() as tmp:
         frames = Path(tmp)
-        subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-sseof", f"{-lookback_s:.3f}", "-i", str(section.video),
-                        "-vf", f"format=rgba,{_EVEN}", str(frames / "f%05d.png")], check=True, capture_output=True)
+        lifetime.run(["ffmpeg", "-v", "error", "-nostdin", "-sseof", f"{-lookback_s:.3f}", "-i", str(section.video),
+                      "-vf", f"format=rgba,{_EVEN}", str(frames / "f%05d.png")], check=True, capture_output=True)
         shown = [f for f in sorted(frames.glob("f*.png")) if _has_content(f)]
         if shown:
             tmp_dst = dst.with_name(f".{dst.stem}.part{dst.suffix}")
@@ -195,7 +196,7 @@ def make_chapter_clips(index_json: Path, out_dir: Path, background: str, jobs: i
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     sections = read_sections(index_json)
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    with lifetime.thread_pool(jobs) as pool:
         made = list(pool.map(lambda s: make_clips(s, out_dir, background, gif_max_bytes), sections))
     keep = {p.name for clips in made for p in clips.values()}
     for old in out_dir.iterdir():

@@ -11,21 +11,21 @@ from __future__ import annotations
 import ast
 import math
 import os
-import subprocess
 import tempfile
 from pathlib import Path
 
 import srt
 from PIL import Image, ImageDraw, ImageFont
 
+from production import lifetime
 from production.render import ChapterRender
 
 TILE_W, TILE_H, CAPTION_H, COLUMNS = 480, 270, 34, 5
 
 
 def _still(video: Path, seconds: float, out: Path) -> Image.Image:
-    subprocess.run(["ffmpeg", "-y", "-v", "error", "-ss", f"{seconds:.3f}", "-i", str(video), "-frames:v", "1",
-                    "-vf", f"scale={TILE_W}:{TILE_H}:flags=lanczos,format=rgb24", str(out)], check=True)
+    lifetime.run(["ffmpeg", "-y", "-v", "error", "-ss", f"{seconds:.3f}", "-i", str(video), "-frames:v", "1",
+                  "-vf", f"scale={TILE_W}:{TILE_H}:flags=lanczos,format=rgb24", str(out)], check=True)
     with Image.open(out) as image:
         return image.convert("RGB")
 
@@ -47,7 +47,9 @@ def contact_beat(source: Path, scene: str) -> str | None:
 
 
 def _words(text: str) -> str:
-    return " ".join(text.split()).lower()
+    from scenes.segments import plain
+
+    return " ".join(plain(text).split()).lower()
 
 
 def beat_end_time(subtitles: Path, script: dict[str, str], beat: str) -> float | None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import tarfile
 from pathlib import Path
 from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup
+
+from production import lifetime
 
 REVEAL_VERSION = "6.0.1"  # the version manim-slides 5.7.0's template is written for
 LOCAL_DIR = "reveal.js"
@@ -31,8 +32,8 @@ def fetch(cache: Path, version: str = REVEAL_VERSION) -> Path:
     if shutil.which("npm") is None:
         raise RuntimeError("npm not found on PATH: install Debian's npm package to fetch reveal.js for the deck")
     cache.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(["npm", "pack", f"reveal.js@{version}", "--pack-destination", str(cache), "--silent"],
-                            capture_output=True, text=True)
+    result = lifetime.run(["npm", "pack", f"reveal.js@{version}", "--pack-destination", str(cache), "--silent"],
+                          capture_output=True, text=True)
     tarball = cache / f"reveal.js-{version}.tgz"
     if result.returncode != 0 or not tarball.is_file():
         raise RuntimeError(f"npm pack reveal.js@{version} failed: {result.stderr.strip()[-600:]}")

@@ -4,11 +4,13 @@ two B-frames, bitrate for the resolution and frame rate, AAC-LC 48 kHz stereo, m
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from production import lifetime
 from production.quality import Quality
 
 SAMPLE_RATE = 48000
@@ -16,7 +18,7 @@ AUDIO_BITRATE = "384k"
 
 
 def _run(cmd: list[str], what: str) -> None:
-    result = subprocess.run(cmd, capture_output=True, text=True)
+    result = lifetime.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
         tail = "\n".join(result.stderr.strip().splitlines()[-15:])
         raise RuntimeError(f"ffmpeg failed while {what}:\n{tail}")
@@ -74,7 +76,8 @@ def audio_args() -> list[str]:
 def encode_youtube(videos: list[Path], soundtrack: Path, quality: Quality, out: Path, *,
                    audio_filter: str | None = None, metadata: dict[str, str] | None = None,
                    total_seconds: float | None = None, on_progress: Callable[[float], None] | None = None) -> None:
-    """Concatenate ``videos`` (Manim's BT.601 output), convert to BT.709, add ``soundtrack``, write ``out``."""
+    """Concatenate ``videos`` (Manim's BT.601 output), convert to BT.709, add ``soundtrack``, write ``out``
+    (under a temporary name first: a failed or stopped encode leaves nothing there)."""
     if not videos:
         raise ValueError("videos must list at least one chapter video")
     cmd = ["ffmpeg", "-y", "-v", "error", "-nostats", "-progress", "pipe:1"]
@@ -94,22 +97,28 @@ def encode_youtube(videos: list[Path], soundtrack: Path, quality: Quality, out: 
     cmd += ["-filter_complex", graph, "-map", "[v]", "-map", "[a]", *video_args(quality), *audio_args()]
     for key, value in (metadata or {}).items():
         cmd += ["-metadata", f"{key}={value}"]
-    cmd += ["-movflags", "+faststart", "-f", "mp4", str(out)]
-    _stream_progress(cmd, total_seconds, on_progress)
+    part = out.with_name(f".{out.name}.part")
+    cmd += ["-movflags", "+faststart", "-f", "mp4", str(part)]
+    try:
+        _stream_progress(cmd, total_seconds, on_progress)
+        os.replace(part, out)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def _stream_progress(cmd: list[str], total: float | None, on_progress: Callable[[float], None] | None) -> None:
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    last = 0.0
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        key, _, value = line.strip().partition("=")
-        if key == "out_time_us" and value.isdigit() and on_progress and total:
-            now = time.monotonic()
-            if now - last > 1.0:
-                last = now
-                on_progress(min(1.0, int(value) / 1e6 / total))
-    stderr = proc.stderr.read() if proc.stderr else ""
-    if proc.wait() != 0:
+    with lifetime.popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        last = 0.0
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            key, _, value = line.strip().partition("=")
+            if key == "out_time_us" and value.isdigit() and on_progress and total:
+                now = time.monotonic()
+                if now - last > 1.0:
+                    last = now
+                    on_progress(min(1.0, int(value) / 1e6 / total))
+        stderr = proc.stderr.read() if proc.stderr else ""
+        proc.wait()
+    if proc.returncode != 0:
         tail = "\n".join(stderr.strip().splitlines()[-15:])
         raise RuntimeError(f"ffmpeg failed while encoding the final video:\n{tail}")

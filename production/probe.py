@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from fractions import Fraction
 from pathlib import Path
+
+from production import lifetime
 
 
 def require_tools() -> None:
@@ -20,7 +21,7 @@ def probe(path: Path, count_frames: bool = False) -> dict:
     cmd = ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams"]
     if count_frames:
         cmd.append("-count_packets")
-    result = subprocess.run([*cmd, str(path)], capture_output=True, text=True)
+    result = lifetime.run([*cmd, str(path)], capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"ffprobe cannot read {path}: {result.stderr.strip()}")
     return json.loads(result.stdout)
@@ -45,9 +46,9 @@ def frame_count_and_rate(path: Path) -> tuple[int, Fraction]:
 
 def keyframe_times(path: Path) -> list[float]:
     """Presentation times of the key frames of the first video stream."""
-    result = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                             "packet=pts_time,flags", "-of", "csv=p=0", str(path)],
-                            capture_output=True, text=True, check=True)
+    result = lifetime.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                           "packet=pts_time,flags", "-of", "csv=p=0", str(path)],
+                          capture_output=True, text=True, check=True)
     times = []
     for line in result.stdout.splitlines():
         pts, _, flags = line.partition(",")

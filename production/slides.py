@@ -16,11 +16,10 @@ import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from production import deck_module, deck_revealjs
+from production import deck_module, deck_revealjs, lifetime
 from production.clips import GIF_MAX_BYTES, make_chapter_clips, read_sections
 from production.config import MEDIA, ROOT
 from production.deck_convert import DeckFiles, retarget, write_deck
@@ -115,8 +114,8 @@ class SlidesBuild:
         log = self.build / "logs" / f"{chapter.slug}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("w", encoding="utf-8") as handle:
-            proc = subprocess.run(self.render_command(chapter), cwd=ROOT, env=self.env(), stdout=handle,
-                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            proc = lifetime.run(self.render_command(chapter), cwd=ROOT, env=self.env(), stdout=handle,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         if proc.returncode != 0 or not (self.slides_json / f"{cls}.json").is_file():
             tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-_LOG_TAIL:])
             result.error = f"render failed (exit {proc.returncode}), see {log}:\n{tail}"
@@ -151,7 +150,7 @@ class SlidesBuild:
         q = self.quality
         self.out(f"slides: {len(ready)} chapters at {q.width}x{q.height} {q.fps} fps, theme {self.theme}, "
                  f"{self.jobs} at a time")
-        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+        with lifetime.thread_pool(self.jobs) as pool:
             results = list(pool.map(self.chapter, ready))
         report = Report(results, missing, deck_dir=self.deck_dir, clips_dir=self.clips_dir)
         done = [r for r in results if not r.error]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 from PIL import Image, ImageChops, ImageStat
 
+from production import lifetime
 from production.config import ROOT
 from production.jobs import defines_class
 
@@ -32,7 +32,7 @@ def render_still(module: str, scene: str, out: Path, media_dir: Path, env: dict[
         cmd = [sys.executable, "-m", "production.worker", "--module", module, "--scene", scene, "--out", str(tmp),
                "--name", "still", "--media-dir", str(media_dir), "--width", str(WIDTH), "--height", str(HEIGHT),
                "--fps", "15", "--still"]
-        result = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
+        result = lifetime.run(cmd, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
         png = tmp / "still.png"
         if result.returncode != 0 or not png.is_file():
             tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-20:])
@@ -43,8 +43,8 @@ def render_still(module: str, scene: str, out: Path, media_dir: Path, env: dict[
 
 
 def _frame(video: Path, seconds: float, out: Path) -> Image.Image:
-    subprocess.run(["ffmpeg", "-y", "-v", "error", "-ss", f"{seconds:.3f}", "-i", str(video), "-frames:v", "1",
-                    "-vf", f"scale={WIDTH}:{HEIGHT}:flags=lanczos,format=rgb24", str(out)], check=True)
+    lifetime.run(["ffmpeg", "-y", "-v", "error", "-ss", f"{seconds:.3f}", "-i", str(video), "-frames:v", "1",
+                  "-vf", f"scale={WIDTH}:{HEIGHT}:flags=lanczos,format=rgb24", str(out)], check=True)
     with Image.open(out) as image:
         return image.convert("RGB")
 

@@ -8,10 +8,10 @@ comparison between voices on the same text, not an absolute score.
 from __future__ import annotations
 
 import re
-import subprocess
 from functools import cache
 from pathlib import Path
 
+from production import lifetime
 from scenes.lexicon import spoken
 
 _RATE = 16_000  # pocketsphinx's English model expects 16 kHz mono
@@ -45,8 +45,8 @@ def _decoder():
 
 def transcribe(audio: Path) -> list[str]:
     """Words pocketsphinx hears in an audio file (any format ffmpeg reads)."""
-    raw = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", str(audio), "-ac", "1", "-ar", str(_RATE),
-                          "-f", "s16le", "-"], capture_output=True, check=True).stdout
+    raw = lifetime.run(["ffmpeg", "-nostdin", "-v", "error", "-i", str(audio), "-ac", "1", "-ar", str(_RATE),
+                        "-f", "s16le", "-"], capture_output=True, check=True).stdout
     decoder = _decoder()
     decoder.start_utt()
     decoder.process_raw(raw, full_utt=True)

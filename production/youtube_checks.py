@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +12,8 @@ import srt
 import webvtt
 from PIL import Image, UnidentifiedImageError
 from webvtt.errors import MalformedCaptionError, MalformedFileError
+
+from production import lifetime
 
 TITLE_MAX_CHARS = 100
 DESCRIPTION_MAX_BYTES = 5000
@@ -102,7 +103,7 @@ def probe_video(path: Path) -> VideoInfo:
     if shutil.which("ffprobe") is None:
         raise ValueError("ffprobe was not found on PATH; install ffmpeg (make sysdeps) to check the video")
     cmd = ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)]
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    run = lifetime.run(cmd, capture_output=True, text=True, timeout=60)
     if run.returncode != 0:
         raise ValueError(f"ffprobe cannot read {path.name}: {run.stderr.strip() or 'unknown error'}")
     data = json.loads(run.stdout)
