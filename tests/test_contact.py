@@ -53,6 +53,9 @@ def test_beat_end_is_the_next_beats_first_subtitle_or_the_last_narration(tmp_pat
         beat_end_time(subtitles, script, "third")
     edited = dict(script, second="Words that were never rendered.")
     assert beat_end_time(subtitles, edited, "first") is None
+    marked = dict(script, second='<bookmark mark="go"/>Then the second <bookmark mark="on"/>beat follows on.')
+    assert beat_end_time(subtitles, marked, "first") == pytest.approx(1.5)  # bookmarks are not words on screen
+    assert beat_end_time(subtitles, marked, "second") == pytest.approx(2.6)
 
 
 def test_sheet_takes_the_frame_at_the_contact_beat_end(tmp_path):
