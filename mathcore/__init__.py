@@ -1,6 +1,8 @@
 """Pure-numpy math core: every number, curve and marker the video shows comes from here.
 
-Imports nothing else of the project. Bad input raises ValueError naming the parameter and its allowed range.
+Imports nothing else of the project. Bad input raises ValueError naming the parameter and its allowed range;
+finite input never yields NaN or infinity: a result beyond the float range raises a ValueError naming the
+inputs instead (tests/test_mathcore_validation.py checks both for every public callable).
 
 Modules
 -------
@@ -30,4 +32,6 @@ sparsity        Lasso / Laplace-prior MAP and elastic net for the slope by soft 
                 a Laplace scale implies, Laplace and elastic-net priors and log posteriors on a grid.
 sums            ``dot``: exactly rounded sums of products for the sufficient statistics.
 validate        The shared input checks.
+_scaled         Internal: residuals, sums and areas on power-of-two-scaled floats and exact fractions, so no
+                intermediate overflows (bit-identical to the plain formulas for ordinary magnitudes).
 """

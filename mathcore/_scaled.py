@@ -113,3 +113,20 @@ def representable(values: NDArray[np.float64], message: str) -> NDArray[np.float
     if not np.all(np.isfinite(values)):
         raise ValueError(message)
     return values
+
+
+def divide_by_area(curve: NDArray[np.float64], w: NDArray[np.float64]) -> NDArray[np.float64]:
+    """curve / (trapezoid area of curve over the increasing grid w), inf only where that exceeds the float range.
+
+    The plain trapezoid rule is used when its area is finite and far from underflow; otherwise the area is
+    summed exactly and the division done on its mantissa and exponent.
+    """
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        area = float(np.trapezoid(curve, w))
+    if _TINY_SUM <= area < math.inf:
+        return curve / area
+    c, g = [Fraction(v) for v in curve.tolist()], [Fraction(v) for v in w.tolist()]
+    exact = sum(((g[i + 1] - g[i]) * (c[i] + c[i + 1]) for i in range(len(c) - 1)), Fraction(0)) / 2
+    e = exact.numerator.bit_length() - exact.denominator.bit_length()
+    return ldexp(curve / float(exact / Fraction(2) ** e), -e)
+

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mathcore._scaled import dot_exact, exponent, ldexp, representable, residual, to_float
+from mathcore._scaled import divide_by_area, dot_exact, representable, residual, to_float
 from mathcore.densities import _density, _log_normal
 from mathcore.validate import finite, finite_array, finite_values, increasing, paired, positive, same_shape
 
@@ -81,10 +81,7 @@ def area_normalised(w: ArrayLike, log_values: ArrayLike) -> NDArray[np.float64]:
     """exp(log_values) rescaled to unit area over the increasing grid ``w`` (trapezoid rule)."""
     wa = increasing("w", w, min_size=2)
     curve = peak_normalised(same_shape("log_values", log_values, "w", wa))
-    e = exponent(wa)
-    with np.errstate(over="ignore"):
-        unit = ldexp(curve / np.trapezoid(curve, ldexp(wa, -e)), -e)
-    return representable(unit, f"w: the grid is too narrow, the density {_OVERFLOW}")
+    return representable(divide_by_area(curve, wa), f"w: the grid is too narrow, the density {_OVERFLOW}")
 
 
 def likelihood_curve(w: ArrayLike, x: ArrayLike, y: ArrayLike, sigma_n: float) -> NDArray[np.float64]:

@@ -39,6 +39,8 @@ class PolyFit:
         object.__setattr__(self, "lam", non_negative("lambda", self.lam))
         if coef.size != self.degree + 1:
             raise ValueError(f"coef must have degree + 1 = {self.degree + 1} values, got {coef.size}")
+        if not math.isfinite(_norm(coef)):
+            raise ValueError(f"coef: the weight norm {_OVERFLOW}")
         object.__setattr__(self, "coef", coef)
 
     def __call__(self, x: ArrayLike) -> NDArray[np.float64]:
@@ -48,8 +50,15 @@ class PolyFit:
     @property
     def weight_norm(self) -> float:
         """Euclidean norm of the Legendre coefficients (what the prior penalises)."""
-        e = exponent(self.coef)
-        return float(ldexp(np.linalg.norm(ldexp(self.coef, -e)), e))
+        return _norm(self.coef)
+
+
+def _norm(coef: NDArray[np.float64]) -> float:
+    """Euclidean norm computed on coefficients scaled by a power of two (inf only if it exceeds the float range)."""
+    if not np.all(np.isfinite(coef)):
+        return math.inf
+    e = exponent(coef)
+    return float(ldexp(np.linalg.norm(ldexp(coef, -e)), e))
 
 
 def _basis(xa: NDArray[np.float64], d: int, lo: float, hi: float, who: str) -> NDArray[np.float64]:
@@ -116,7 +125,9 @@ def fit_ridge(
         coef, *_ = np.linalg.lstsq(X, rhs, rcond=None)
     except np.linalg.LinAlgError as err:
         raise ValueError(f"x, y and lambda: the least-squares solve failed ({err})") from None
-    coef = representable(ldexp(coef, ey), f"x, y and lambda: a fitted coefficient {_OVERFLOW}")
+    coef = ldexp(coef, ey)
+    if not math.isfinite(_norm(coef)):
+        raise ValueError(f"x, y and lambda: the fitted coefficients (or their norm) {_OVERFLOW}")
     return PolyFit(coef, dom, d, lam)
 
 

@@ -118,7 +118,7 @@ def broadcastable(names: tuple[str, str], a: NDArray[np.float64], b: NDArray[np.
 def increasing(name: str, values: ArrayLike, min_size: int = 2) -> NDArray[np.float64]:
     """A finite 1-D array of at least ``min_size`` strictly increasing values."""
     arr = finite_array(name, values, min_size)
-    if np.any(np.diff(arr) <= 0.0):
+    if np.any(arr[1:] <= arr[:-1]):
         raise ValueError(f"{name} must be strictly increasing")
     return arr
 
