@@ -4,6 +4,7 @@ the lexicon's words reaching the voice, a cache that makes a second run synthesi
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -181,10 +182,12 @@ def test_missing_model_or_config_is_a_clear_error(tmp_path):
     assert bundled_model().is_file() and bundled_model().with_suffix(".onnx.json").is_file()
 
 
-def test_cli_refuses_a_missing_voice_model_before_rendering(tmp_path):
+@pytest.mark.parametrize("voice", ["piper", "none"])
+def test_cli_refuses_a_missing_voice_model_before_rendering(tmp_path, voice):
+    env = {**os.environ, "MLE2MAP_VOICE": voice, "MLE2MAP_MEDIA": str(tmp_path / "media")}
     out = subprocess.run([".venv/bin/python", "-m", "production.cli", "render", "--chapters", "5",
                           "--voice-model", str(tmp_path / "nope.onnx")], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parent.parent, timeout=120)
+                         cwd=Path(__file__).resolve().parent.parent, env=env, timeout=120)
     assert out.returncode == 2
     assert "nope.onnx not found" in out.stderr and "Traceback" not in out.stderr
     assert "Rendering" not in out.stdout
