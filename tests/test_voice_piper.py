@@ -223,3 +223,16 @@ def test_the_default_voice_is_understood_better_than_espeak(piper, tmp_path):
         rates[name] = errors / words
     assert rates["piper"] < rates["espeak"], rates
     assert rates["piper"] < 0.5, rates  # the recogniser follows most of it
+
+
+def test_resampling_to_48k_keeps_the_waveform():
+    from scenes.segmented_voice import _resample
+
+    rate = 22050
+    t = np.arange(rate) / rate
+    tone = (0.5 * np.sin(2 * np.pi * 440 * t) * np.hanning(rate)).astype(np.float32)
+    out = _resample(tone, rate)
+    assert out.size == RATE
+    t48 = np.arange(RATE) / RATE
+    expected = 0.5 * np.sin(2 * np.pi * 440 * t48) * np.interp(t48, t, np.hanning(rate))
+    assert np.abs(out - expected).max() < 1e-4
