@@ -66,7 +66,7 @@ def _settings(args: argparse.Namespace, cfg) -> RenderSettings:
     theme = args.theme or os.environ.get("MLE2MAP_THEME") or cfg.theme
     model = getattr(args, "voice_model", None) or os.environ.get("MLE2MAP_VOICE_MODEL", "").strip()
     model = str(Path(model).expanduser().resolve()) if model else (
-        str((ROOT / cfg.voice_model).resolve()) if getattr(cfg, "voice_model", "") else "")
+        str((ROOT / cfg.voice_model).resolve()) if cfg.voice_model else "")
     return RenderSettings(preset(args.quality or cfg.quality), voice.strip().lower(), theme.strip().lower(), model)
 
 

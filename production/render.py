@@ -47,10 +47,6 @@ class RenderSettings:
 
     def __post_init__(self) -> None:
         check_voice(self.voice, self.voice_model)
-        if self.voice_model:  # a named model must exist even when this run's voice does not read it
-            from scenes.piper_voice import resolve_model
-
-            resolve_model(self.voice_model)
         if self.theme not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {self.theme!r}")
 

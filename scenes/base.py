@@ -23,7 +23,7 @@ from manim_voiceover import VoiceoverScene
 from scenes import style as S
 from scenes.fast_render import FastCamera, FastPartialWriter
 from scenes.narration import estimated_timeline, load_script
-from scenes.segments import Segment, Timed, bookmark_times, plain, sentence_spans
+from scenes.segments import bookmark_times, plain, sentence_spans
 from scenes.voice import make_service
 
 
@@ -62,13 +62,10 @@ class SilentTracker:
 
 
 def _sentence_spans(tracker: object, text: str) -> list[tuple[str, float, float]]:
-    """(sentence, start, end) in seconds from the beat's start: from the synthesised segments when the voice
-    made them, else spread over the beat by characters (cloud voices)."""
-    data = getattr(tracker, "data", None) or {}
-    if "segments" in data:
-        timed = [Timed(Segment(s["text"], 0, s["sentence"], 0.0), s["start"], s["end"]) for s in data["segments"]]
-        return sentence_spans(timed)
-    return [(" ".join(plain(text).split()), 0.0, float(tracker.duration))]
+    """(sentence, start, end) in seconds from the beat's start: as the segmented voices timed them, else one
+    span over the whole beat (cloud voices)."""
+    spans = getattr(tracker, "data", {}).get("sentences")
+    return spans if spans is not None else [(" ".join(plain(text).split()), 0.0, float(tracker.duration))]
 
 
 class ChapterScene(VoiceoverScene):
@@ -132,7 +129,7 @@ class ChapterScene(VoiceoverScene):
             timed, length = estimated_timeline(text)
             start = self.renderer.time
             tracker = SilentTracker(self, length, start,
-                                    {k: start + v for k, v in bookmark_times(text, timed, length).items()})
+                                    {k: start + v for k, v in bookmark_times(text, timed).items()})
             self.current_tracker = tracker
             self._caption(sentence_spans(timed))
             yield tracker

@@ -86,7 +86,6 @@ class PiperService(SegmentedService):
         initialize_speech_service(self, kwargs)
         self.length_scale = None if length_scale is None else float(length_scale)
         self._voice = None
-        self.synthesised = 0
 
     def settings(self) -> dict[str, object]:
         return {"engine": f"piper-tts {metadata.version('piper-tts')}", "model": model_digest(self.model_path),

@@ -162,7 +162,8 @@ class SegmentedService(SpeechService):
                 "original_audio": name, "final_audio": name, "word_boundaries": boundaries,
                 "segments": [{"text": t.segment.text, "spoken": t.segment.spoken, "start": t.start, "end": t.end,
                               "sentence": t.segment.sentence, "marks": list(t.segment.marks)} for t in timed],
-                "bookmark_times": seg.bookmark_times(text, timed, length)}
+                "sentences": seg.sentence_spans(timed),
+                "bookmark_times": seg.bookmark_times(text, timed)}
 
     def _wrap_generate_from_text(self, text: str, **kwargs: object) -> dict:
         """Skip manim-voiceover's shared cache.json: each segment's file name is its cache key (safe in parallel)."""

@@ -76,10 +76,8 @@ def split(text: str) -> list[Segment]:
     if not content.strip():
         raise ValueError("narration must contain words to speak, got an empty text")
     marks = bookmarks(text)
-    cuts = {0} | set(marks.values())
-    cuts |= {m.end() for m in _SENTENCE_END.finditer(content) if m.end() < len(content)}
-    bounds = sorted(c for c in cuts if c <= len(content)) + [len(content)]
     sentence_starts = {0} | {m.end() for m in _SENTENCE_END.finditer(content)}
+    bounds = sorted((sentence_starts | set(marks.values())) - {len(content)}) + [len(content)]
     segments: list[Segment] = []
     pending: list[str] = []
     for begin, end in zip(bounds, bounds[1:], strict=False):
@@ -88,7 +86,7 @@ def split(text: str) -> list[Segment]:
         if not piece:
             continue
         lead = len(content[begin:end]) - len(content[begin:end].lstrip())
-        opens = not segments or begin + lead in sentence_starts or begin in sentence_starts
+        opens = not segments or begin + lead in sentence_starts
         sentence = (segments[-1].sentence + 1 if segments else 0) if opens else segments[-1].sentence
         pause = LEAD_IN if not segments else (SENTENCE_PAUSE if opens else BOOKMARK_PAUSE)
         start = min([begin, *(marks[name] for name in pending)])
@@ -138,9 +136,8 @@ def sentence_spans(timed: list[Timed]) -> list[tuple[str, float, float]]:
     return spans
 
 
-def bookmark_times(text: str, timed: list[Timed], length: float) -> dict[str, float]:
+def bookmark_times(text: str, timed: list[Timed]) -> dict[str, float]:
     """Bookmark -> seconds from the beat's start: the start of the segment it opens (the speech's end for a
     bookmark after the last word)."""
     starts = {item.segment.start: item.start for item in timed}
-    end = timed[-1].end if timed else length
-    return {name: starts.get(offset, end) for name, offset in bookmarks(text).items()}
+    return {name: starts.get(offset, timed[-1].end) for name, offset in bookmarks(text).items()}

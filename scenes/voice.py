@@ -110,14 +110,16 @@ def check_voice(name: str | None = None, model: str | None = None) -> str:
     voice = voice_name() if name is None else name.strip().lower()
     if voice not in VOICES:
         raise ValueError(f"voice ({VOICE_ENV} / --voice) must be one of {', '.join(VOICES)}; got {voice!r}")
+    model = voice_model() if model is None else model
+    if model or voice == "piper":  # a named model must exist even when this run's voice does not read it
+        from scenes.piper_voice import resolve_model
+
+        resolve_model(model)
     if voice == "none":
         return voice
     if voice == "piper":
-        from scenes.piper_voice import resolve_model
-
         if not _module_available("piper"):
             raise VoiceSetupError("the piper voice needs the Python package piper-tts: run `make setup`")
-        resolve_model(voice_model() if model is None else model)
         return voice
     if voice == "espeak":
         missing = _missing_tools("espeak-ng", "ffmpeg")
@@ -211,7 +213,6 @@ class EspeakService(SegmentedService):
         self.voice, self.wpm, self.pitch = voice, int(words_per_minute), int(pitch)
         version = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, check=False)
         self.engine_version = version.stdout.split("Data at")[0].strip()
-        self.synthesised = 0
 
     def settings(self) -> dict[str, object]:
         return {"voice": self.voice, "wpm": self.wpm, "pitch": self.pitch, "engine": self.engine_version}

@@ -82,10 +82,11 @@ def test_scene_waits_until_the_bookmark_and_captions_start_with_each_sentence(tm
         expected = start + data["bookmark_times"][mark]
         assert abs(BookmarkFixtureScene.reached[mark] - expected) <= 1 / 30 + 1e-6, mark
     cues = list(srt.parse(subs.read_text(encoding="utf-8")))
-    spans = [(s["text"], s["start"], s["end"]) for s in data["segments"]]
-    sentence_starts = [start + s for _, s, _ in seg.sentence_spans(
-        [seg.Timed(seg.Segment(t, 0, d["sentence"], 0.0), d["start"], d["end"]) for (t, _, _), d in
-         zip(spans, data["segments"], strict=True)])]
+    sentence_starts = [start + begin for _, begin, _ in data["sentences"]]
+    firsts = {}
+    for piece in data["segments"]:
+        firsts.setdefault(piece["sentence"], piece["start"])
+    assert [begin for _, begin, _ in data["sentences"]] == [firsts[i] for i in sorted(firsts)]
     assert [c.content for c in cues] == seg.sentences(seg.split(text))  # one cue per sentence, as written
     assert "σ = 0.3" in cues[1].content  # the captions keep the written form
     for cue, begin in zip(cues, sentence_starts, strict=True):
@@ -163,7 +164,7 @@ def test_joins_have_no_clicks_and_no_clipping(piper):
 
 def test_silent_estimate_times_the_same_bookmarks():
     timed, length = estimated_timeline(MARKED)
-    times = seg.bookmark_times(MARKED, timed, length)
+    times = seg.bookmark_times(MARKED, timed)
     assert list(times) == ["flat", "map", "end"]
     assert 0 < times["flat"] < times["map"] < times["end"] < length
 
