@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from PIL import Image
 
+from production.captions import write_atomic
 from production.probe import probe, video_stream
 
 FORMAT = 1
@@ -106,12 +106,6 @@ def sha256_file(path: Path) -> str:
 
 def entry_for(path: Path, key: str = "") -> FileEntry:
     return FileEntry(path.stat().st_size, sha256_file(path), key)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def decode_problem(path: Path, manifest: PackageManifest | None = None) -> str | None:
