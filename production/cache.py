@@ -143,6 +143,8 @@ class ManifestEntry:
     sound: bool
     render_seconds: float
     rendered_at: float = 0.0
+    #: The worker's time per stage (production/stages.py); {} for entries written before it was recorded.
+    stages: dict[str, float] = dataclasses.field(default_factory=dict, hash=False)
 
     @property
     def duration(self) -> float:
@@ -159,8 +161,11 @@ class ManifestEntry:
             if not ok(data[name]):
                 raise ValueError(f"{name} must be {what}, got {data[name]!r}")
         rendered_at = data.get("rendered_at", 0.0)
+        stages = data.get("stages", {})
+        stages = {k: float(v) for k, v in stages.items() if _is_number(v, 0, False)} if isinstance(stages, dict) else {}
         return cls(data["key"], data["frames"], float(data["fps"]), data["size"], data["sound"],
-                   float(data["render_seconds"]), float(rendered_at) if _is_number(rendered_at, 0, False) else 0.0)
+                   float(data["render_seconds"]), float(rendered_at) if _is_number(rendered_at, 0, False) else 0.0,
+                   stages)
 
     def to_dict(self) -> dict[str, object]:
         return dataclasses.asdict(self)

@@ -281,7 +281,7 @@ class Renderer:
         frames, rate = frame_count_and_rate(video)
         elapsed = time.monotonic() - run.started
         entry = cache.ManifestEntry(run.key, frames, float(rate), video.stat().st_size, bool(result.get("sound")),
-                                    round(elapsed, 2), time.time())
+                                    round(elapsed, 2), time.time(), dict(result.get("stages") or {}))
         self.final_dir.mkdir(parents=True, exist_ok=True)
         target = self.final_dir / f"{job.slug}.mp4"
         with _signals_deferred(), cache.locked_manifest(self.manifest_path, self._warn) as manifest:

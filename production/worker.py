@@ -3,7 +3,8 @@
 Everything goes into ``--out``: ``<name>.mp4`` (or ``<name>.png`` with ``--still``), the subtitles
 ``<name>.srt`` that Manim writes from the scene's subcaptions, and ``<name>.wav``, the scene's full-quality
 sound track when it has one. Progress (scene seconds rendered) is written to ``--progress`` twice a second;
-``result.json`` is written last, so its presence means the render completed.
+``result.json`` is written last, so its presence means the render completed; it holds the render's time per
+stage (TeX, voice, waiting for the encoder, frames; the encoder threads' CPU), see production/stages.py.
 
 With ``--parent`` the worker dies with the renderer that started it, even a SIGKILLed one, and on any stop
 signal it takes its own process group (LaTeX, dvisvgm, ffmpeg children) down with it.
@@ -22,6 +23,7 @@ import time
 from pathlib import Path
 
 from production.lifetime import set_death_signal
+from production.stages import StageTimer
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -102,21 +104,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: module {args.module} has no scene class {args.scene}", file=sys.stderr)
         return 2
     started = time.monotonic()
-    scene = scene_cls()
-    stop = threading.Event()
-    watcher = None
-    if args.progress is not None:
-        watcher = threading.Thread(target=_watch, args=(scene, args.progress, stop), daemon=True)
-        watcher.start()
-    try:
-        scene.render()
-    finally:
-        stop.set()
-        if watcher is not None:
-            watcher.join()
+    timer = StageTimer()
+    with timer.installed():
+        scene = scene_cls()
+        timer.watch_writer(scene.renderer.file_writer)
+        stop = threading.Event()
+        watcher = None
+        if args.progress is not None:
+            watcher = threading.Thread(target=_watch, args=(scene, args.progress, stop), daemon=True)
+            watcher.start()
+        try:
+            scene.render()
+        finally:
+            stop.set()
+            if watcher is not None:
+                watcher.join()
     sound = False if args.still else _export_sound(scene, out / f"{args.name}.wav")
     _write_json(out / "result.json", {"seconds": float(scene.renderer.time), "sound": sound,
-                                      "render_seconds": time.monotonic() - started})
+                                      "render_seconds": time.monotonic() - started, "stages": timer.record()})
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import av
@@ -190,3 +191,39 @@ def test_fast_camera_draws_the_same_pixels_as_manims() -> None:
             camera.capture_mobjects([scene])
             frames.append(camera.pixel_array.copy())
     assert frames[0].any() and np.array_equal(frames[0], frames[1])
+
+
+def test_worker_stage_times_reach_the_manifest_tex_cold_then_warm(tmp_path: Path, narration: dict[str, str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chapter with TeX readouts and the espeak voice, rendered twice by the renderer in one media dir: the
+    first render compiles its TeX and synthesises its voice, the forced second one finds both cached."""
+    from production import cache
+    from production.jobs import ChapterJob
+    from production.quality import Quality
+    from production.render import Renderer, RenderSettings
+    from production.stages import STAGES
+
+    for key, value in narration.items():
+        monkeypatch.setenv(key, value)
+    job = ChapterJob(1, "bench_tiny", "BenchChapter", "Bench tiny", "tests.test_bench", Path(__file__),
+                     Path(narration["BENCH_TEST_NARRATION"]) / "bench_tiny.md")
+    settings = RenderSettings(Quality("test", SIZE[0], SIZE[1], SIZE[2], "veryfast"), "espeak", "dark")
+    runs = []
+    for force in (False, True):
+        started = time.perf_counter()
+        Renderer(settings, tmp_path, 1, out=lambda line: None, force=force,
+                 shared=[bench.ROOT / "production" / "worker.py"]).render([job])
+        outer = time.perf_counter() - started
+        entry = cache.chapter_entries(cache.load_manifest(tmp_path / "render" / "manifest.json"))["test/bench_tiny"]
+        runs.append((entry.stages, outer))
+    for stages, outer in runs:
+        parts = [stages[f"{stage}_s"] for stage in STAGES]
+        assert all(p >= 0 for p in parts) and stages["frames_s"] > 0  # the rest was not clamped to 0
+        assert sum(parts) == pytest.approx(stages["wall_s"], abs=0.005)
+        assert stages["wall_s"] < outer  # inside the worker process, which is inside the renderer's call
+        assert stages["encode_cpu_s"] > 0 and stages["cpu_s"] > stages["encode_cpu_s"]
+        assert 50 < stages["peak_mib"] < 2048
+    (cold, _), (warm, _) = runs
+    assert cold["tex_s"] > 0.2 and cold["children_cpu_s"] > 0.1  # latex and dvisvgm ran
+    assert warm["tex_s"] < 0.05 * cold["tex_s"] and warm["children_cpu_s"] < 0.1 * cold["children_cpu_s"]
+    assert cold["voice_s"] > warm["voice_s"] > 0  # espeak ran for each segment, then the cache answered
