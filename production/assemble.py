@@ -28,7 +28,7 @@ from production.probe import probe
 from production.render import ChapterRender, RenderSettings, fmt_clock
 
 #: Bump when encode.py changes what it writes.
-ENCODE_FORMAT = 1
+ENCODE_FORMAT = 2
 
 
 @dataclass
@@ -192,7 +192,8 @@ class Assembler:
         return pkg
 
     def _video(self, renders: list[ChapterRender], pkg: Package, staging: _Staging) -> tuple[bool, float]:
-        """Encode the video unless the package holds a valid one of the same inputs; (encoded, duration)."""
+        """Join the chapters into the video (stream copy, audio encoded) unless the package holds a valid one of
+        the same inputs; (encoded, duration)."""
         audio_src = ROOT / "production" / "audio.py"
         loudnorm = _optional("production.audio", "loudnorm_filter")
         key = cache.digest({"chapters": [r.key for r in renders], "quality": self.settings.quality.__dict__,
@@ -213,11 +214,14 @@ class Assembler:
             else:
                 audio_filter = loudnorm(soundtrack)
         part = staging.tmp / name
-        self.out(f"  encoding {name} ({self.settings.quality.label}, {fmt_clock(total)}) ...")
-        encode.encode_youtube([r.video for r in renders], soundtrack, self.settings.quality, part,
-                              audio_filter=audio_filter, total_seconds=total, on_progress=self._encode_progress,
-                              metadata={"title": self.cfg.title, "comment": self.cfg.credits})
+        self.out(f"  joining {name} ({self.settings.quality.label}, {fmt_clock(total)}) ...")
+        reencoded = encode.encode_youtube([r.video for r in renders], soundtrack, self.settings.quality, part,
+                                          audio_filter=audio_filter, total_seconds=total,
+                                          on_progress=self._encode_progress,
+                                          metadata={"title": self.cfg.title, "comment": self.cfg.credits})
         self._clear()
+        if reencoded:
+            pkg.notes.append("the video was re-encoded, not stream-copied, because " + "; ".join(reencoded))
         soundtrack.unlink(missing_ok=True)
         got = float(probe(part)["format"]["duration"])
         if abs(got - total) > 0.1:
@@ -228,11 +232,11 @@ class Assembler:
     def _encode_progress(self, fraction: float) -> None:
         now = time.monotonic()
         if sys.stdout.isatty():
-            sys.stdout.write(f"\r\033[K  encoding {fraction:4.0%}")
+            sys.stdout.write(f"\r\033[K  writing {fraction:4.0%}")
             sys.stdout.flush()
         elif now - self._last_progress >= 15:
             self._last_progress = now
-            self.out(f"  encoding {fraction:4.0%}")
+            self.out(f"  writing {fraction:4.0%}")
 
     def _clear(self) -> None:
         if sys.stdout.isatty():

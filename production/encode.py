@@ -1,6 +1,12 @@
-"""The final encode: chapter videos and one soundtrack into an H.264/AAC MP4 that matches YouTube's
-recommended upload settings (High profile, yuv420p, BT.709 tags, closed GOP of half the frame rate,
-two B-frames, bitrate for the resolution and frame rate, AAC-LC 48 kHz stereo, moov atom first)."""
+"""The final step: chapter videos joined by stream copy with one soundtrack into the MP4 for YouTube.
+
+The chapter renders already hold the delivery video (scenes/fast_render.py, settings in production/quality.py:
+H.264 High, yuv420p, BT.709, closed GOPs of fps/2, CRF with a VBV cap), so the video packets are copied
+through ffmpeg's concat demuxer; only the audio is encoded (AAC-LC 48 kHz stereo) and everything muxed with the
+moov atom first. A chapter that does not match the delivery settings (another frame size, Manim's own BT.601
+partial movies, a lossless bench render, other x264 headers) cannot be joined by copy: then, and only then,
+the whole video is re-encoded with the same delivery settings, and ``encode_youtube`` says why.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,15 @@ import os
 import subprocess
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
+import av
+
 from production import lifetime
-from production.quality import Quality
+from production.probe import probe, video_stream
+from production.quality import PIX_FMT, Quality
 
 SAMPLE_RATE = 48000
 AUDIO_BITRATE = "384k"
@@ -54,56 +65,101 @@ def build_soundtrack(segments: list[tuple[Path | None, float]], out: Path) -> No
     _run(cmd, f"building the soundtrack {out.name}")
 
 
-def video_args(quality: Quality) -> list[str]:
-    """x264 settings for YouTube: High profile, closed GOP of fps/2, no scene-cut keyframes, BT.709 tags.
-
-    Constant bitrate at YouTube's recommended upload rate (HRD CBR with filler): flat graphics would
-    otherwise encode far below it, and YouTube's own re-encode is best fed at the recommended rate.
-    """
-    target, _ = quality.bitrate
-    return ["-c:v", "libx264", "-preset", quality.x264_preset, "-profile:v", "high", "-pix_fmt", "yuv420p",
-            "-b:v", str(target), "-minrate", str(target), "-maxrate", str(target), "-bufsize", str(2 * target),
-            "-g", str(quality.gop), "-keyint_min", str(quality.gop), "-sc_threshold", "0", "-bf", "2",
-            "-flags", "+cgop", "-x264-params", "open-gop=0:nal-hrd=cbr:filler=1",
-            "-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709", "-color_range", "tv",
-            "-r", str(quality.fps)]
-
-
 def audio_args() -> list[str]:
     return ["-c:a", "aac", "-profile:a", "aac_low", "-b:a", AUDIO_BITRATE, "-ar", str(SAMPLE_RATE), "-ac", "2"]
 
 
+@dataclass(frozen=True)
+class VideoFacts:
+    """What decides whether a chapter's video can be stream-copied into the delivery file."""
+
+    frames: int
+    rate: Fraction
+    extradata: bytes
+    problems: tuple[str, ...]
+
+
+def video_facts(video: Path, quality: Quality) -> VideoFacts:
+    """Frame count, rate, codec headers (SPS/PPS) of ``video`` and how it departs from the delivery settings."""
+    v = video_stream(probe(video))
+    tags = (v.get("color_primaries"), v.get("color_transfer"), v.get("color_space"), v.get("color_range"))
+    expected = {"codec": ("h264", v.get("codec_name")), "profile": ("High", v.get("profile")),
+                "pix_fmt": (PIX_FMT, v.get("pix_fmt")), "size": (f"{quality.width}x{quality.height}",
+                                                                 f"{v.get('width')}x{v.get('height')}"),
+                "frame rate": (str(quality.fps), str(Fraction(v.get("r_frame_rate", "0/1")))),
+                "colour tags": (("bt709",) * 3 + ("tv",), tags)}
+    problems = tuple(f"{what} {got} instead of {want}" for what, (want, got) in expected.items() if want != got)
+    with av.open(str(video)) as container:
+        extradata = bytes(container.streams.video[0].codec_context.extradata or b"")
+    return VideoFacts(int(v.get("nb_frames") or 0), Fraction(v.get("r_frame_rate", "0/1")), extradata, problems)
+
+
+def copy_problems(videos: list[Path], facts: list[VideoFacts]) -> list[str]:
+    """Why these chapter videos cannot be joined by stream copy into one delivery file ([] if they can)."""
+    problems = [f"{v.name}: {', '.join(f.problems)}" for v, f in zip(videos, facts, strict=True) if f.problems]
+    if not problems and len({f.extradata for f in facts}) > 1:
+        problems.append("the chapters' H.264 headers (SPS/PPS) differ, so their streams cannot be concatenated")
+    return problems
+
+
+def _concat_list(videos: list[Path], facts: list[VideoFacts], out: Path) -> Path:
+    """An ffmpeg concat list where each file lasts exactly its frames (a longer audio track moves nothing)."""
+    lines = ["ffconcat version 1.0"]
+    for video, fact in zip(videos, facts, strict=True):
+        escaped = str(video.resolve()).replace("'", "'\\''")
+        lines += [f"file '{escaped}'", f"duration {float(fact.frames / fact.rate):.6f}"]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
 def encode_youtube(videos: list[Path], soundtrack: Path, quality: Quality, out: Path, *,
                    audio_filter: str | None = None, metadata: dict[str, str] | None = None,
-                   total_seconds: float | None = None, on_progress: Callable[[float], None] | None = None) -> None:
-    """Concatenate ``videos`` (Manim's BT.601 output), convert to BT.709, add ``soundtrack``, write ``out``
-    (under a temporary name first: a failed or stopped encode leaves nothing there)."""
+                   total_seconds: float | None = None, on_progress: Callable[[float], None] | None = None) -> list[str]:
+    """Join ``videos`` (stream copy), add ``soundtrack`` as AAC, write ``out`` under a temporary name first, so a
+    failed or stopped run leaves nothing there. Returns why the video had to be re-encoded ([] when copied)."""
     if not videos:
         raise ValueError("videos must list at least one chapter video")
+    facts = [video_facts(v, quality) for v in videos]
+    problems = copy_problems(videos, facts)
+    part = out.with_name(f".{out.name}.part")
+    listing = out.with_name(f".{out.name}.concat.txt")
     cmd = ["ffmpeg", "-y", "-v", "error", "-nostats", "-progress", "pipe:1"]
-    for video in videos:
-        cmd += ["-i", str(video)]
-    cmd += ["-i", str(soundtrack)]
-    # Manim writes BT.601-matrix YUV of sRGB (BT.709 primaries) frames, untagged: change only the matrix.
-    convert = (f"scale={quality.width}:{quality.height}:flags=lanczos,colorspace=space=bt709:ispace=bt470bg:"
-               "primaries=bt709:iprimaries=bt709:trc=bt709:itrc=bt709:range=tv:irange=tv:format=yuv420p")
-    parts = [f"[{i}:v]setsar=1,setpts=PTS-STARTPTS[v{i}]" for i in range(len(videos))]
-    joined = "".join(f"[v{i}]" for i in range(len(videos)))
-    graph = ";".join(parts) + (f";{joined}concat=n={len(videos)}:v=1:a=0,{convert},"
-                               "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv[v]")
     audio_chain = ",".join(f for f in (audio_filter, f"aresample={SAMPLE_RATE}",
                                        "aformat=sample_fmts=fltp:channel_layouts=stereo") if f)
-    graph += f";[{len(videos)}:a]{audio_chain}[a]"
-    cmd += ["-filter_complex", graph, "-map", "[v]", "-map", "[a]", *video_args(quality), *audio_args()]
-    for key, value in (metadata or {}).items():
-        cmd += ["-metadata", f"{key}={value}"]
-    part = out.with_name(f".{out.name}.part")
-    cmd += ["-movflags", "+faststart", "-f", "mp4", str(part)]
     try:
+        if problems:
+            cmd += [*_reencode_inputs(videos, soundtrack, quality, audio_chain), *quality.ffmpeg_video_args()]
+        else:
+            cmd += ["-f", "concat", "-safe", "0", "-i", str(_concat_list(videos, facts, listing)),
+                    "-i", str(soundtrack), "-filter_complex", f"[1:a]{audio_chain}[a]",
+                    "-map", "0:v:0", "-map", "[a]", "-c:v", "copy"]
+        cmd += [*audio_args(), "-map_metadata", "-1", "-map_chapters", "-1"]
+        for key, value in (metadata or {}).items():
+            cmd += ["-metadata", f"{key}={value}"]
+        cmd += ["-movflags", "+faststart", "-f", "mp4", str(part)]
         _stream_progress(cmd, total_seconds, on_progress)
         os.replace(part, out)
     finally:
         part.unlink(missing_ok=True)
+        listing.unlink(missing_ok=True)
+    return problems
+
+
+def _reencode_inputs(videos: list[Path], soundtrack: Path, quality: Quality, audio_chain: str) -> list[str]:
+    """Inputs and filter graph of the fallback re-encode: each chapter scaled to the frame size, its matrix
+    (BT.709 when tagged so, else Manim's BT.601) converted to BT.709, concatenated."""
+    args: list[str] = []
+    for video in videos:
+        args += ["-i", str(video)]
+    args += ["-i", str(soundtrack)]
+    convert = (f"scale={quality.width}:{quality.height}:flags=lanczos:in_color_matrix=auto:"
+               f"out_color_matrix=bt709:out_range=tv,format={PIX_FMT},fps={quality.fps},setsar=1")
+    parts = [f"[{i}:v]{convert},setpts=PTS-STARTPTS[v{i}]" for i in range(len(videos))]
+    joined = "".join(f"[v{i}]" for i in range(len(videos)))
+    graph = ";".join(parts) + (f";{joined}concat=n={len(videos)}:v=1:a=0,"
+                               "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv[v]"
+                               f";[{len(videos)}:a]{audio_chain}[a]")
+    return [*args, "-filter_complex", graph, "-map", "[v]", "-map", "[a]"]
 
 
 def _stream_progress(cmd: list[str], total: float | None, on_progress: Callable[[float], None] | None) -> None:
@@ -121,4 +177,4 @@ def _stream_progress(cmd: list[str], total: float | None, on_progress: Callable[
         proc.wait()
     if proc.returncode != 0:
         tail = "\n".join(stderr.strip().splitlines()[-15:])
-        raise RuntimeError(f"ffmpeg failed while encoding the final video:\n{tail}")
+        raise RuntimeError(f"ffmpeg failed while writing the final video:\n{tail}")

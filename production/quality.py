@@ -1,7 +1,14 @@
-"""Render quality presets and the YouTube encoding targets that go with each resolution and frame rate."""
+"""Render quality presets and the one delivery encode that goes with each (the single source of truth).
+
+Every frame is encoded once, by the chapter render (scenes/fast_render.py), with ``Quality.encoder_options``:
+H.264 High, yuv420p, BT.709 matrix/primaries/transfer and limited range, closed GOPs of fps/2 with no scene-cut
+keyframes, two B-frames, constant quality (CRF) capped by a VBV at YouTube's recommended bitrate. Partial movies,
+chapters and the full video then join by stream copy (production/encode.py).
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 # YouTube's recommended SDR upload bitrates in Mbps: (standard frame rate, high frame rate 48-60).
@@ -16,15 +23,25 @@ _BITRATES: tuple[tuple[int, tuple[float, float], tuple[float, float]], ...] = (
 )
 
 
+#: Constant quality of the delivery encode (see README "Encoding": SSIM >= 0.995 against lossless).
+CRF = 20
+BFRAMES = 2
+PIX_FMT = "yuv420p"
+#: Colour tags of every encoded file (ffmpeg option names); the RGBA -> YUV matrix is BT.709 too.
+COLOUR = {"color_primaries": "bt709", "color_trc": "bt709", "colorspace": "bt709", "color_range": "tv"}
+LOSSLESS_ENV = "MLE2MAP_LOSSLESS"
+
+
 @dataclass(frozen=True)
 class Quality:
-    """Frame size and rate of a render, plus the x264 preset used for the final encode."""
+    """Frame size and rate of a render, plus the x264 preset and CRF of its (single) delivery encode."""
 
     name: str
     width: int
     height: int
     fps: int
-    x264_preset: str = "medium"
+    x264_preset: str = "veryfast"
+    crf: int = CRF
 
     def __post_init__(self) -> None:
         if not (16 <= self.width <= 7680 and 16 <= self.height <= 4320):
@@ -35,6 +52,8 @@ class Quality:
                              f"{self.width}x{self.height}")
         if not 1 <= self.fps <= 120:
             raise ValueError(f"quality {self.name!r}: fps must be within 1..120, got {self.fps}")
+        if not 0 <= self.crf <= 51:
+            raise ValueError(f"quality {self.name!r}: crf must be within 0..51, got {self.crf}")
 
     @property
     def label(self) -> str:
@@ -56,11 +75,58 @@ class Quality:
         return int(target * 1e6), int(maxrate * 1e6)
 
 
+    @property
+    def vbv(self) -> tuple[int, int]:
+        """(maxrate, bufsize) in bits per second / bits: capped at YouTube's recommended rate, a 2 s buffer."""
+        target, _ = self.bitrate
+        return target, 2 * target
+
+    def x264_params(self, lossless: bool = False) -> str:
+        """The x264 settings every partial movie of this quality shares (so the files join by stream copy)."""
+        gop = self.gop
+        params = [f"keyint={gop}", f"min-keyint={gop}", "scenecut=0", "open-gop=0", f"bframes={BFRAMES}"]
+        if lossless:
+            return ":".join([*params, "qp=0"])
+        maxrate, bufsize = self.vbv
+        return ":".join([*params, f"vbv-maxrate={maxrate // 1000}", f"vbv-bufsize={bufsize // 1000}"])
+
+    def encoder_options(self, lossless: bool = False) -> dict[str, str]:
+        """libavcodec options of libx264 (PyAV ``codec_context.options``); ``lossless``: the bench's reference.
+
+        Lossless is x264 at qp 0 on the very same BT.709 yuv420p frames (High 4:4:4 Predictive profile), so
+        SSIM/PSNR of a delivery file against it measure the delivery encode alone, not the colour conversion.
+        """
+        if lossless:
+            return {"preset": "ultrafast", "x264-params": self.x264_params(lossless=True)}
+        return {"preset": self.x264_preset, "crf": str(self.crf), "profile": "high",
+                "x264-params": self.x264_params()}
+
+    def ffmpeg_video_args(self) -> list[str]:
+        """The same delivery encode for the ffmpeg command line (used only where a re-encode is unavoidable)."""
+        opts = self.encoder_options()
+        return ["-c:v", "libx264", "-preset", opts["preset"], "-crf", opts["crf"], "-profile:v", "high",
+                "-pix_fmt", PIX_FMT, "-x264-params", opts["x264-params"],
+                *(arg for key, value in COLOUR.items() for arg in (f"-{key}", value)), "-r", str(self.fps)]
+
+
 PRESETS: dict[str, Quality] = {
-    "preview": Quality("preview", 854, 480, 15, "fast"),
+    "preview": Quality("preview", 854, 480, 15, "veryfast"),
     "hd": Quality("hd", 1920, 1080, 60, "veryfast"),
     "4k": Quality("4k", 3840, 2160, 60, "veryfast"),
 }
+
+
+def lossless() -> bool:
+    """True when ``MLE2MAP_LOSSLESS=1``: partial movies are written lossless (the bench's reference)."""
+    return os.environ.get(LOSSLESS_ENV, "") == "1"
+
+
+def for_frames(width: int, height: int, fps: int) -> Quality:
+    """The preset with this frame size and rate, else one with the default preset and CRF."""
+    for quality in PRESETS.values():
+        if (quality.width, quality.height, quality.fps) == (width, height, fps):
+            return quality
+    return Quality(f"{height}p{fps}", width, height, fps)
 
 
 def preset(name: str) -> Quality:

@@ -3,14 +3,25 @@
 FastCamera builds each Cairo path from a Python list of the points instead of indexing numpy scalars one by one
 (the path loop is the largest Python cost of rasterising a frame full of sampled curves).
 
-FastPartialWriter writes the partial movie files, which are intermediate (production/encode.py encodes again):
-* x264 ``ultrafast`` at CRF 18 instead of Manim's ``medium`` at CRF 23: about a third of the CPU, and closer to
-  the rendered pixels, at the price of larger intermediate files.
+FastPartialWriter writes every partial movie at the delivery settings, so each frame is encoded once and the
+partial movies, the chapter files and the full video join by stream copy (production/encode.py):
+* The encoder options come from ``production.quality.Quality.encoder_options`` for the render's frame size and
+  rate (``quality.for_frames``): libx264 High, yuv420p, CRF with a VBV cap at YouTube's recommended bitrate,
+  closed GOPs of fps/2 without scene-cut keyframes, two B-frames. Each partial movie is its own encoder, so it
+  starts with an IDR frame.
+* RGBA is converted to YUV with the BT.709 matrix into limited range (libswscale, ``Colorspace.ITU709``; Manim
+  leaves swscale's BT.601 default), and the stream is tagged BT.709 (primaries, transfer, matrix, tv range).
+* ``MLE2MAP_LOSSLESS=1`` writes lossless partials instead (x264 qp 0 on the same BT.709 yuv420p frames, High
+  4:4:4 Predictive profile): the reference for ``make bench``'s SSIM/PSNR, which then measure the delivery
+  encode alone. Such chapters do not match the delivery settings, so production/encode.py re-encodes them.
 * A repeated frame (a wait with nothing moving) is converted from RGBA to YUV once, not once per copy.
 * The frame queue between the renderer and the encoder thread is bounded, so a slow encoder makes the renderer
   wait instead of piling up 8 MB frames (Manim leaves it unbounded when it encodes one animation at a time).
 * The renderer goes on with the next animation while the previous one's encoder finishes (two in flight)
   instead of waiting for it at the end of every animation.
+
+These hook Manim's private writer API (tests/test_manim_hooks.py names each one); if a Manim upgrade removes
+one, FastPartialWriter raises instead of silently writing Manim's own (BT.601, CRF 23) partial movies.
 """
 
 from __future__ import annotations
@@ -19,13 +30,37 @@ from typing import Any
 
 import av
 import numpy as np
+from av.video.reformatter import ColorRange, Colorspace
 from manim import config
 from manim.camera.camera import Camera
 from manim.scene.scene_file_writer import SceneFileWriter
 
-PARTIAL_X264 = {"preset": "ultrafast", "crf": "18"}
+from production import quality as Q
+
 QUEUE_FRAMES = 8
 IN_FLIGHT = 2
+#: Attributes of Manim's private ``_PartialMovieEncodeJob`` that FastPartialWriter uses.
+JOB_ATTRIBUTES = ("stream", "container", "queue", "_encode_and_write_frame")
+#: libavutil's enum values of BT.709 primaries and transfer (AVCOL_PRI_BT709, AVCOL_TRC_BT709).
+_BT709 = 1
+
+
+class ManimHookMissing(RuntimeError):
+    """Manim no longer has a private name the fast writer relies on: update scenes/fast_render.py."""
+
+
+def yuv_frame(frame: np.ndarray) -> av.VideoFrame:
+    """``frame`` (RGBA, sRGB) as a yuv420p frame: BT.709 matrix, limited range, tagged so."""
+    rgba = av.VideoFrame.from_ndarray(frame, format="rgba")
+    return rgba.reformat(format=Q.PIX_FMT, src_colorspace=Colorspace.ITU709, dst_colorspace=Colorspace.ITU709,
+                         src_color_range=ColorRange.JPEG, dst_color_range=ColorRange.MPEG,
+                         dst_color_trc=_BT709, dst_color_primaries=_BT709)
+
+
+def _tagged_copy(planes: np.ndarray) -> av.VideoFrame:
+    copy = av.VideoFrame.from_ndarray(planes, format=Q.PIX_FMT)
+    copy.colorspace, copy.color_range = Colorspace.ITU709, ColorRange.MPEG
+    return copy
 
 
 def encode_frames(job: Any, frame: np.ndarray, num_frames: int) -> None:
@@ -33,33 +68,61 @@ def encode_frames(job: Any, frame: np.ndarray, num_frames: int) -> None:
     if num_frames <= 0:
         return
     stream, container = job.stream, job.container
+    yuv = yuv_frame(frame)
     if num_frames == 1:
-        frames = [av.VideoFrame.from_ndarray(frame, format="rgba")]
+        frames: Any = [yuv]
     else:
-        yuv = av.VideoFrame.from_ndarray(frame, format="rgba").reformat(format=stream.pix_fmt).to_ndarray()
-        frames = (av.VideoFrame.from_ndarray(yuv, format=stream.pix_fmt) for _ in range(num_frames))
+        # A frame object cannot be encoded twice (its buffer is the encoder's): copies of the converted planes.
+        planes = yuv.to_ndarray()
+        frames = (_tagged_copy(planes) for _ in range(num_frames))
     for av_frame in frames:
         for packet in stream.encode(av_frame):
             container.mux(packet)
 
 
+def configure_stream(stream: Any, lossless: bool | None = None) -> None:
+    """Give a not yet opened libx264 ``stream`` the delivery settings of the render's size and rate."""
+    quality = Q.for_frames(int(stream.width), int(stream.height), int(round(config.frame_rate)))
+    ctx = stream.codec_context
+    ctx.options = quality.encoder_options(Q.lossless() if lossless is None else lossless)
+    stream.pix_fmt = Q.PIX_FMT
+    ctx.color_primaries, ctx.color_trc = _BT709, _BT709
+    ctx.colorspace, ctx.color_range = Colorspace.ITU709, ColorRange.MPEG
+
+
+def _job_of(writer: SceneFileWriter) -> Any:
+    if not hasattr(writer, "_current_encode_job"):
+        raise ManimHookMissing("Manim's SceneFileWriter.open_partial_movie_stream no longer sets "
+                               "_current_encode_job: scenes/fast_render.py needs updating for this Manim version")
+    job = writer._current_encode_job
+    if job is None:
+        raise ManimHookMissing("SceneFileWriter._current_encode_job is None after open_partial_movie_stream: "
+                               "scenes/fast_render.py needs updating for this Manim version")
+    missing = [name for name in JOB_ATTRIBUTES if not hasattr(job, name)]
+    if missing:
+        raise ManimHookMissing(f"Manim's partial-movie encode job has no {', '.join(missing)}: "
+                               "scenes/fast_render.py needs updating for this Manim version")
+    return job
+
+
 class FastPartialWriter(SceneFileWriter):
-    """SceneFileWriter with the faster partial-file encoding described in this module's docstring."""
+    """SceneFileWriter that writes delivery-ready partial movies, as this module's docstring describes."""
 
     def open_partial_movie_stream(self, file_path: Any = None) -> None:
         super().open_partial_movie_stream(file_path)
-        job = self._current_encode_job
-        if job is None:
-            return
+        job = _job_of(self)
         # The encoder thread is already waiting on the (empty) queue: the codec opens on the first frame,
-        # so its options and the queue bound can still change here.
+        # so its options, colour tags and the queue bound can still change here.
         if job.stream.codec_context.name == "libx264":
-            job.stream.codec_context.options = {**job.stream.codec_context.options, **PARTIAL_X264}
+            configure_stream(job.stream)
         if job.queue.maxsize <= 0:
             job.queue.maxsize = QUEUE_FRAMES
         job._encode_and_write_frame = lambda frame, n: _module_encode(job, frame, n)
 
     def close_partial_movie_stream(self) -> None:
+        if not hasattr(config, "max_inflight_encoders"):
+            raise ManimHookMissing("manim.config has no max_inflight_encoders: scenes/fast_render.py needs "
+                                   "updating for this Manim version")
         limit = config.max_inflight_encoders
         config.max_inflight_encoders = max(limit, IN_FLIGHT)
         try:

@@ -1,0 +1,99 @@
+"""FastPartialWriter writes delivery-ready partial movies (checked with ffprobe and ffmpeg, not with the settings
+it was given): H.264 High, yuv420p, BT.709 matrix and tags, an IDR at each start and every fps/2 frames, the same
+headers in every file, and Manim's chapter file is a stream copy of them. MLE2MAP_LOSSLESS=1 writes lossless."""
+
+from __future__ import annotations
+
+import av
+import numpy as np
+import pytest
+
+from production.probe import probe, video_stream
+from production.quality import CRF, for_frames
+from scenes.fast_render import FastPartialWriter, yuv_frame
+from tests.fixtures.media_checks import coded_pictures, keyframe_indices, parameter_sets, rgb, x264_options
+from tests.fixtures.media_checks import rgb_at as rgb_at_size
+from tests.fixtures.writer import FPS, HEIGHT, WIDTH, bare_writer, flat, frame_config, write_partial
+
+GREEN, PURPLE = "#1D9E75", "#7F77DD"
+QUALITY = for_frames(WIDTH, HEIGHT, FPS)
+
+
+def rgb_at(path, index: int, matrix: str) -> np.ndarray:
+    return rgb_at_size(path, index, matrix, WIDTH, HEIGHT)
+
+
+@pytest.fixture(scope="module")
+def chapter(tmp_path_factory):
+    """Two partial movies (12 green frames, then 3 purple and 9 green) and Manim's chapter file of them."""
+    folder = tmp_path_factory.mktemp("partials")
+    with frame_config():
+        writer = bare_writer(FastPartialWriter, folder)
+        first = write_partial(writer, folder / "p0.mp4", [(flat(GREEN), 12)])
+        second = write_partial(writer, folder / "p1.mp4", [(flat(PURPLE), 1), (flat(PURPLE), 2), (flat(GREEN), 9)])
+        joined = folder / "chapter.mp4"
+        writer.combine_files([str(first), str(second)], joined)
+    return [first, second], joined
+
+
+def test_partials_are_h264_high_yuv420p_tagged_bt709(chapter):
+    partials, joined = chapter
+    for path in [*partials, joined]:
+        v = video_stream(probe(path))
+        assert (v["codec_name"], v["profile"], v["pix_fmt"]) == ("h264", "High", "yuv420p"), path.name
+        assert (v["color_primaries"], v["color_transfer"], v["color_space"], v["color_range"]) == \
+            ("bt709", "bt709", "bt709", "tv"), path.name
+
+
+def test_partials_use_the_delivery_rate_control_gop_and_one_set_of_headers(chapter):
+    """CRF under a VBV cap, closed GOPs of fps/2; one SPS/PPS for all, or a stream copy would not decode."""
+    partials, _ = chapter
+    maxrate, bufsize = QUALITY.vbv
+    assert parameter_sets(partials[0]) == parameter_sets(partials[1])
+    for path in partials:
+        opts = x264_options(path)
+        assert (opts["rc"], float(opts["crf"])) == ("crf", float(CRF))
+        assert (int(opts["vbv_maxrate"]), int(opts["vbv_bufsize"])) == (maxrate // 1000, bufsize // 1000)
+        assert (opts["keyint"], opts["scenecut"], opts["open_gop"], opts["bframes"]) == \
+            (str(QUALITY.gop), "0", "0", "2")
+
+
+def test_each_partial_starts_with_a_keyframe_then_one_every_half_second(chapter):
+    partials, joined = chapter
+    gop = QUALITY.gop
+    assert gop == FPS // 2
+    for path in partials:
+        assert keyframe_indices(path) == [0, gop, 2 * gop][: -(-12 // gop)], path.name
+    assert keyframe_indices(joined) == [0, gop, 2 * gop, 12, 12 + gop, 12 + 2 * gop]
+
+
+def test_manims_chapter_file_is_a_stream_copy_of_the_partials(chapter):
+    partials, joined = chapter
+    copied, in_band = coded_pictures(joined)
+    assert len(copied) == 24
+    assert copied == coded_pictures(partials[0])[0] + coded_pictures(partials[1])[0]
+    assert in_band <= parameter_sets(joined) == parameter_sets(partials[0])
+
+
+def test_rgba_is_converted_with_the_bt709_matrix(chapter):
+    """Decoded as BT.709 the palette colours come back; decoded as BT.601 (Manim's own matrix) they do not."""
+    _, joined = chapter
+    for index, colour in ((5, GREEN), (12, PURPLE), (20, GREEN)):
+        np.testing.assert_allclose(rgb_at(joined, index, "bt709"), rgb(colour), atol=3)
+        assert np.abs(rgb_at(joined, index, "bt601") - rgb(colour)).max() > 8
+
+
+def test_lossless_switch_keeps_the_converted_frames_exactly(tmp_path, monkeypatch):
+    monkeypatch.setenv("MLE2MAP_LOSSLESS", "1")
+    frame = np.random.default_rng(1).integers(0, 256, (HEIGHT, WIDTH, 4), np.uint8)
+    frame[..., 3] = 255
+    with frame_config():
+        path = write_partial(bare_writer(FastPartialWriter, tmp_path), tmp_path / "lossless.mp4", [(frame, 3)])
+    assert video_stream(probe(path))["profile"] == "High 4:4:4 Predictive"
+    assert x264_options(path)["qp"] == "0"
+    expected = yuv_frame(frame).to_ndarray()
+    with av.open(str(path)) as container:
+        decoded = [f.to_ndarray() for f in container.decode(video=0)]
+    assert len(decoded) == 3
+    for got in decoded:
+        np.testing.assert_array_equal(got, expected)
