@@ -27,6 +27,7 @@ from production.render import (
     stop_signal,
     summary_table,
 )
+from scenes.style import require_font
 from scenes.voice import VOICES
 
 
@@ -183,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command != "status":
             check_media(MEDIA)
         require_tools()
+        require_font()
         COMMANDS[args.command](args, cfg, settings)
     except RenderError as exc:
         print(f"\nerror: {exc}", file=sys.stderr)

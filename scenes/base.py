@@ -88,6 +88,7 @@ class ChapterScene(VoiceoverScene):
 
     def setup(self) -> None:
         super().setup()
+        S.require_font()
         self.camera.background_color = S.BACKGROUND
         self.script = load_script(self.chapter, self.narration_dir)
         self.beats_done: list[str] = []

@@ -146,7 +146,7 @@ class ColdOpenScene(ChapterScene):
         p = self.panels
         old = VGroup(p.loss_eq, p.loss_plot, p.loss_curve, p.data_curve, p.penalty_curve, p.loss_min, p.prior_eq,
                      p.prior_plot, p.prior_curve, self.question)
-        title = Text("From MLE to MAP", font=S.FONT, font_size=S.TITLE_SIZE * 1.3, color=S.TEXT,
+        title = Text("From MLE to MAP", font=S.FONT, font_size=S.TITLE_SIZE * 1.3 * S.TEXT_SCALE, color=S.TEXT,
                      t2c={"MLE": S.LIKELIHOOD, "MAP": S.POSTERIOR})
         subtitle = label("L2 regularization is Bayesian in disguise", S.HEADING_SIZE, S.MUTED)
         heading = VGroup(title, subtitle).arrange(DOWN, buff=0.35).move_to(UP * 1.3)
@@ -178,8 +178,8 @@ class ThumbnailScene(Scene):
     def construct(self) -> None:
         self.camera.background_color = S.BACKGROUND
         p = Panels()
-        title = Text("Ridge is secretly Bayesian", font=S.FONT, font_size=S.TITLE_SIZE * 1.7, color=S.TEXT,
-                     weight="BOLD", t2c={"Bayesian": S.POSTERIOR})
+        title = Text("Ridge is secretly Bayesian", font=S.FONT, font_size=S.TITLE_SIZE * 1.7 * S.TEXT_SCALE,
+                     color=S.TEXT, weight="BOLD", t2c={"Bayesian": S.POSTERIOR})
         title.scale_to_fit_width(min(title.width, S.FRAME_W - 2 * S.MARGIN)).to_edge(UP, buff=S.MARGIN + 0.2)
         penalty = ctex("+", r"\lambda", "w", "^2", size=S.TITLE_SIZE * 3.2)
         equals = ctex("=", size=S.TITLE_SIZE * 3.2)

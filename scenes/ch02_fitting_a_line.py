@@ -9,14 +9,12 @@ from manim import (
     RIGHT,
     UP,
     Create,
-    DecimalNumber,
     Dot,
     FadeIn,
     FadeOut,
     FadeTransform,
     GrowFromCenter,
     LaggedStart,
-    MathTex,
     ValueTracker,
     VGroup,
     Write,
@@ -32,19 +30,11 @@ from scenes.parts import ArrayCurve, Readout, ctex, label, make_axes, to_scene, 
 RIGHT_COLUMN_X = 2.5  # left edge of the text column, scene units
 
 
-class DollarReadout(VGroup):
+class DollarReadout(Readout):
     """``$200 per sq ft``: the slope in dollars per square foot, following ``value()``."""
 
     def __init__(self, value, size: float = S.LABEL_SIZE) -> None:
-        self.value = value
-        self.sign = MathTex(r"\$", font_size=size * 1.2, color=S.WEIGHT)
-        self.number = DecimalNumber(value(), num_decimal_places=0, font_size=size * 1.2, color=S.WEIGHT)
-        self.unit = label("per sq ft", size, S.MUTED)
-        super().__init__(self.sign, self.number, self.unit)
-        self.number.next_to(self.sign, RIGHT, buff=0.06)
-        self.unit.next_to(self.number, RIGHT, buff=0.15)
-        self.number.add_updater(lambda m: m.set_value(self.value()))
-        self.unit.add_updater(lambda m: m.next_to(self.number, RIGHT, buff=0.15))
+        super().__init__(None, value, S.WEIGHT, decimals=0, size=size * 1.2, prefix=r"\$", unit="per sq ft")
 
     @property
     def shown(self) -> int:

@@ -6,7 +6,6 @@ updater costs one vectorised numpy call per frame instead of rebuilding a plot.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -49,8 +48,8 @@ def ctex(*parts: str, size: float = S.BODY_SIZE, colors: dict[str, ManimColor] |
 
 
 def label(text: str, size: float = S.LABEL_SIZE, color: ManimColor | None = None) -> Text:
-    """Plain text in the project's font."""
-    return Text(text, font=S.FONT, font_size=size, color=color or S.TEXT)
+    """Words in the project's face (CMU Serif), at TeX size ``size``: as tall as math set at that size."""
+    return Text(text, font=S.FONT, font_size=size * S.TEXT_SCALE, color=color or S.TEXT)
 
 
 def tick_decimals(axis_range: Sequence[float]) -> int:
@@ -215,28 +214,39 @@ class FastDecimal(DecimalNumber):
 
 
 class Readout(VGroup):
-    """A coloured label followed by a live number, e.g. ``\\sigma = 0.30``.
+    """A label, a live number and an optional unit set as one line of TeX, e.g. ``\\sigma = 0.30`` or
+    ``\\$200 per sq ft``: one face, one size, every part on the digits' baseline.
 
-    ``tex`` is a TeX symbol; a label of plain words, ``\\text{degree}``, is set in the project's font (as
-    every other word on screen) followed by a TeX ``=``.
+    The line is typeset once with the starting value in the number's place; a FastDecimal then takes that place
+    (bottom and left edge of the typeset digits), so updating the number costs no TeX run. ``tex`` is the label
+    (``None`` for none; words as ``\\text{degree}``), ``prefix`` goes right before the number (``\\$``), ``unit``
+    is words after it.
     """
 
-    def __init__(self, tex: str, value: Callable[[], float], color: ManimColor, decimals: int = 2,
-                 size: float = S.BODY_SIZE, unit: str | None = None) -> None:
+    def __init__(self, tex: str | None, value: Callable[[], float], color: ManimColor, decimals: int = 2,
+                 size: float = S.BODY_SIZE, unit: str | None = None, prefix: str | None = None,
+                 number_color: ManimColor | None = None) -> None:
         self.value = value
-        words = re.fullmatch(r"\\text\{([^{}]*)\}", tex.strip())
-        if words:
-            name = label(words.group(1), size * 0.75, color)
-            self.lhs = VGroup(name, ctex("=", size=size)).arrange(RIGHT, buff=0.15)
-        else:
-            self.lhs = ctex(tex, "=", size=size, colors={tex: color})
-        self.number = FastDecimal(value(), num_decimal_places=decimals, font_size=size, color=color)
-        self.number.next_to(self.lhs, RIGHT, buff=0.15)
-        parts = [self.lhs, self.number]
+        start = float(value())
+        parts = ([tex, "="] if tex else []) + ([prefix] if prefix else []) + [f"{start:.{decimals}f}"]
         if unit:
-            self.unit = label(unit, size * 0.8, S.MUTED).next_to(self.number, RIGHT, buff=0.15)
-            parts.append(self.unit)
-        super().__init__(*parts)
+            parts.append(rf"\text{{ {unit}}}")
+        line = MathTex(*parts, font_size=size, color=S.TEXT)
+        digits = line.submobjects[len(parts) - (2 if unit else 1)]
+        if tex:
+            line.submobjects[0].set_color(color)
+        if prefix:
+            line.submobjects[len(parts) - (3 if unit else 2)].set_color(number_color or color)
+        self.lhs = VGroup(*line.submobjects[:2]) if tex else VGroup()
+        self.number = FastDecimal(start, num_decimal_places=decimals, font_size=size, color=number_color or color)
+        self.number.align_to(digits, DOWN).align_to(digits, LEFT)
+        kept = [m for m in line.submobjects if m is not digits]
+        if unit:
+            self.unit = kept.pop()
+            self.unit.set_color(S.MUTED)
+            self._unit_gap = self.unit.get_left()[0] - digits.get_right()[0]
+            self.unit.add_updater(lambda m: m.set_x(self.number.get_right()[0] + self._unit_gap + m.width / 2))
+        super().__init__(*kept, self.number, *([self.unit] if unit else []))
         self.number.add_updater(lambda m: self._refresh(m))
 
     def _refresh(self, number: DecimalNumber) -> None:

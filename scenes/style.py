@@ -30,13 +30,24 @@ if THEME == "light":
 TEXT = WEIGHT if THEME == "light" else WHITE
 INK = BLACK if THEME == "light" else WHITE
 
-# Type scale (font sizes in Manim units at 1080p; readable at 720p).
+# One type family: words are set in Computer Modern Unicode (Debian's fonts-cmu), the face TeX sets the math in.
+FONT = "CMU Serif"
+FONT_PACKAGE = "fonts-cmu"
+#: Pango's CMU Serif at font size F is as large as TeX at 1.339 F; words are scaled by this so that a size means
+#: the same height for words (Text) and math (MathTex, DecimalNumber). Measured on the cap height of "H".
+TEXT_SCALE = 0.747
+#: Height of one em in pixels at 1080p for size 1 (cmr10: cap height 0.683 em; MathTex "H" at 48 is 0.3402 units).
+EM_PX_PER_SIZE = 1.401
+#: No text smaller than 2.2 % of the frame height: one em of 24 px at 1080p (8 px on a 360p phone preview).
+MIN_TEXT_PX = 24.0
+
+# Type scale, in TeX sizes (Manim font sizes of MathTex); the smallest is 26 (an em of 36 px at 1080p), so that
+# even a TeX subscript (70 %) stays above MIN_TEXT_PX.
 TITLE_SIZE = 56
 HEADING_SIZE = 40
 BODY_SIZE = 32
-LABEL_SIZE = 26
-SMALL_SIZE = 22
-FONT = "DejaVu Sans"
+LABEL_SIZE = 30
+SMALL_SIZE = 26
 
 # Layout: the 16:9 frame is 14.22 x 8 units; keep this margin free at every edge.
 MARGIN = 0.45
@@ -58,3 +69,18 @@ TEX_COLORS: dict[str, ManimColor] = {
 def tex_colors(**extra: ManimColor) -> dict[str, ManimColor]:
     """The palette's TeX colour map, optionally extended by a scene (e.g. whole sub-formulas)."""
     return {**TEX_COLORS, **extra}
+
+
+def em_pixels(size: float, height_px: int = 1080) -> float:
+    """The em of text at TeX size ``size`` in pixels of a frame ``height_px`` tall."""
+    return size * EM_PX_PER_SIZE * height_px / 1080
+
+
+def require_font() -> None:
+    """Stop with one line naming the package to install when the text face is missing (Pango would silently
+    substitute another family and bring back two type systems)."""
+    import manimpango
+
+    if FONT not in manimpango.list_fonts():
+        raise RuntimeError(f"the on-screen font {FONT!r} is not installed: run `make setup` "
+                           f"(or apt-get install {FONT_PACKAGE})")

@@ -8,22 +8,31 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from manim import DecimalNumber, ManimColor, MathTex, Text, VMobject, config, tempconfig
+from manim import (
+    DecimalNumber,
+    ManimColor,
+    MarkupText,
+    SingleStringMathTex,
+    Text,
+    TexTemplate,
+    VMobject,
+    config,
+    tempconfig,
+)
 
 from scenes import style as S
 from scenes.base import ChapterScene
 
 
 def layout_problems(scene: ChapterScene, margin: float = S.MARGIN, tol: float = 0.02) -> list[str]:
-    """What breaks the layout rules on screen now: a visible shape entering the edge margin, text smaller
-    than style.SMALL_SIZE."""
+    """What breaks the layout rules on screen now: a visible shape entering the edge margin, text whose em is
+    under style.MIN_TEXT_PX at 1080p, text in another face than the project's one family."""
     fw, fh = config.frame_width, config.frame_height
     x_lim, y_lim = fw / 2 - margin + tol, fh / 2 - margin + tol
     problems = []
     for top in scene.mobjects:
         for mob in top.get_family():
-            if isinstance(mob, (Text, MathTex, DecimalNumber)) and mob.font_size < S.SMALL_SIZE * 0.98:
-                problems.append(f"{type(mob).__name__} {_name(mob)!r} at font size {mob.font_size:.1f}")
+            problems.extend(type_problems(mob))
         shown = [m for m in top.family_members_with_points() if isinstance(m, VMobject)
                  and (np.max(m.get_stroke_opacities()) > 0.01 or np.max(m.get_fill_opacities()) > 0.01)]
         if shown:
@@ -32,6 +41,32 @@ def layout_problems(scene: ChapterScene, margin: float = S.MARGIN, tol: float = 
             if lo[0] < -x_lim or hi[0] > x_lim or lo[1] < -y_lim or hi[1] > y_lim:
                 problems.append(f"{type(top).__name__} {_name(top)!r} spans x {lo[0]:.2f}..{hi[0]:.2f}, "
                                 f"y {lo[1]:.2f}..{hi[1]:.2f}: inside the edge margin")
+    return problems
+
+
+_DEFAULT_PREAMBLE = TexTemplate().preamble
+
+
+def text_em_pixels(mob) -> float | None:
+    """The em of a text mobject in pixels at 1080p (after any scaling), None for a mobject that is not text."""
+    if isinstance(mob, (Text, MarkupText)):
+        return S.em_pixels(mob.font_size / S.TEXT_SCALE)
+    if isinstance(mob, (SingleStringMathTex, DecimalNumber)):
+        return S.em_pixels(mob.font_size)
+    return None
+
+
+def type_problems(mob) -> list[str]:
+    """A text mobject set in another face than CMU Serif / TeX's Computer Modern, or smaller than the minimum."""
+    problems = []
+    em = text_em_pixels(mob)
+    if em is not None and em < S.MIN_TEXT_PX * 0.99:
+        problems.append(f"{type(mob).__name__} {_name(mob)!r} has an em of {em:.1f} px at 1080p "
+                        f"(minimum {S.MIN_TEXT_PX:g})")
+    if isinstance(mob, (Text, MarkupText)) and mob.font != S.FONT:
+        problems.append(f"{type(mob).__name__} {_name(mob)!r} is set in {mob.font!r}, not {S.FONT!r}")
+    if isinstance(mob, SingleStringMathTex) and mob.tex_template.preamble != _DEFAULT_PREAMBLE:
+        problems.append(f"{type(mob).__name__} {_name(mob)!r} uses its own TeX preamble (another face?)")
     return problems
 
 

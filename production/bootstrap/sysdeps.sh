@@ -4,6 +4,7 @@ set -euo pipefail
 PKGS=(libcairo2-dev libpango1.0-dev pkg-config ffmpeg
       texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
       texlive-science cm-super dvisvgm espeak-ng sox
+      fonts-cmu  # the on-screen text face (Computer Modern Unicode, SIL OFL 1.1)
       chromium)  # chromium: headless check of the HTML slide deck
 PKGS+=("$@")
 missing=()
