@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from production import lifetime
 from production.render import ChapterRender
+from scenes.style import font_file
 
 TILE_W, TILE_H, CAPTION_H, COLUMNS = 480, 270, 34, 5
 
@@ -99,10 +100,7 @@ def contact_sheet(renders: list[ChapterRender], out: Path, at: float = 0.6) -> P
     rows = math.ceil(len(renders) / columns)
     sheet = Image.new("RGB", (columns * TILE_W, rows * (TILE_H + CAPTION_H)), (24, 24, 28))
     draw = ImageDraw.Draw(sheet)
-    try:
-        font = ImageFont.truetype("DejaVuSans.ttf", 18)
-    except OSError:
-        font = ImageFont.load_default()
+    font = ImageFont.truetype(font_file(), 20)  # the video's face (fonts-cmu), checked at start-up
     with tempfile.TemporaryDirectory() as work:
         for i, r in enumerate(renders):
             x, y = (i % columns) * TILE_W, (i // columns) * (TILE_H + CAPTION_H)

@@ -84,3 +84,15 @@ def require_font() -> None:
     if FONT not in manimpango.list_fonts():
         raise RuntimeError(f"the on-screen font {FONT!r} is not installed: run `make setup` "
                            f"(or apt-get install {FONT_PACKAGE})")
+
+
+def font_file(style: str = "Roman") -> str:
+    """Path of the face's font file (for pictures drawn outside Manim: contact sheet, handout)."""
+    import subprocess
+
+    found = subprocess.run(["fc-match", "-f", "%{file}", f"{FONT}:style={style}"], capture_output=True, text=True)
+    path = found.stdout.strip()
+    if found.returncode != 0 or "cmu" not in path.lower():
+        raise RuntimeError(f"the font file of {FONT!r} was not found: run `make setup` "
+                           f"(or apt-get install {FONT_PACKAGE})")
+    return path
