@@ -14,6 +14,8 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Animation,
+    AnimationGroup,
     Axes,
     DashedLine,
     DecimalNumber,
@@ -27,6 +29,7 @@ from manim import (
     ValueTracker,
     VGroup,
     VMobject,
+    there_and_back,
 )
 from manim.mobject.text.numbers import string_to_mob_map
 
@@ -328,3 +331,18 @@ class Card(VGroup):
                                fill_color=S.BACKGROUND, fill_opacity=0.9)
         content.move_to(box)
         super().__init__(box, content)
+
+
+def pulse(*mobs: Mobject, scale: float = 1.2, run_time: float = 0.8) -> AnimationGroup:
+    """Grow ``mobs`` together about their common centre and back: the term a sentence names, highlighted where
+    it stands. Each part is animated on its own, so parts of an equation stay parts of it (no wrapper group is
+    added to the scene)."""
+    centre = VGroup(*mobs).get_center()
+    return AnimationGroup(*[m.animate(rate_func=there_and_back).scale(scale, about_point=centre) for m in mobs],
+                          run_time=run_time)
+
+
+def flare(curve: VMobject, widen: float = 2.2, run_time: float = 0.8) -> Animation:
+    """Thicken a curve and back: the curve a sentence names."""
+    return curve.animate(rate_func=there_and_back, run_time=run_time).set_stroke(
+        width=curve.get_stroke_width() * widen)
