@@ -77,6 +77,7 @@ class VideoFacts:
     rate: Fraction
     extradata: bytes
     problems: tuple[str, ...]
+    bt709: bool  # the YUV matrix is tagged BT.709 (else it is Manim's untagged BT.601)
 
 
 def video_facts(video: Path, quality: Quality) -> VideoFacts:
@@ -91,7 +92,8 @@ def video_facts(video: Path, quality: Quality) -> VideoFacts:
     problems = tuple(f"{what} {got} instead of {want}" for what, (want, got) in expected.items() if want != got)
     with av.open(str(video)) as container:
         extradata = bytes(container.streams.video[0].codec_context.extradata or b"")
-    return VideoFacts(int(v.get("nb_frames") or 0), Fraction(v.get("r_frame_rate", "0/1")), extradata, problems)
+    return VideoFacts(int(v.get("nb_frames") or 0), Fraction(v.get("r_frame_rate", "0/1")), extradata, problems,
+                      v.get("color_space") == "bt709")
 
 
 def copy_problems(videos: list[Path], facts: list[VideoFacts]) -> list[str]:
@@ -107,7 +109,7 @@ def _concat_list(videos: list[Path], facts: list[VideoFacts], out: Path) -> Path
     lines = ["ffconcat version 1.0"]
     for video, fact in zip(videos, facts, strict=True):
         escaped = str(video.resolve()).replace("'", "'\\''")
-        lines += [f"file '{escaped}'", f"duration {float(fact.frames / fact.rate):.6f}"]
+        lines += [f"file '{escaped}'", "inpoint 0", f"duration {float(fact.frames / fact.rate):.6f}"]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out
 
@@ -128,9 +130,10 @@ def encode_youtube(videos: list[Path], soundtrack: Path, quality: Quality, out: 
                                        "aformat=sample_fmts=fltp:channel_layouts=stereo") if f)
     try:
         if problems:
-            cmd += [*_reencode_inputs(videos, soundtrack, quality, audio_chain), *quality.ffmpeg_video_args()]
+            cmd += [*_reencode_inputs(videos, facts, soundtrack, quality, audio_chain),
+                    *quality.ffmpeg_video_args()]
         else:
-            cmd += ["-f", "concat", "-safe", "0", "-i", str(_concat_list(videos, facts, listing)),
+            cmd += ["-copyts", "-f", "concat", "-safe", "0", "-i", str(_concat_list(videos, facts, listing)),
                     "-i", str(soundtrack), "-filter_complex", f"[1:a]{audio_chain}[a]",
                     "-map", "0:v:0", "-map", "[a]", "-c:v", "copy"]
         cmd += [*audio_args(), "-map_metadata", "-1", "-map_chapters", "-1"]
@@ -145,16 +148,20 @@ def encode_youtube(videos: list[Path], soundtrack: Path, quality: Quality, out: 
     return problems
 
 
-def _reencode_inputs(videos: list[Path], soundtrack: Path, quality: Quality, audio_chain: str) -> list[str]:
+def _reencode_inputs(videos: list[Path], facts: list[VideoFacts], soundtrack: Path, quality: Quality,
+                     audio_chain: str) -> list[str]:
     """Inputs and filter graph of the fallback re-encode: each chapter scaled to the frame size, its matrix
-    (BT.709 when tagged so, else Manim's BT.601) converted to BT.709, concatenated."""
+    converted to BT.709 unless tagged so (untagged is Manim's BT.601: ffmpeg's colorspace filter, which is
+    exact, where swscale's YUV-to-YUV matrix change is not), then concatenated."""
     args: list[str] = []
     for video in videos:
         args += ["-i", str(video)]
     args += ["-i", str(soundtrack)]
-    convert = (f"scale={quality.width}:{quality.height}:flags=lanczos:in_color_matrix=auto:"
-               f"out_color_matrix=bt709:out_range=tv,format={PIX_FMT},fps={quality.fps},setsar=1")
-    parts = [f"[{i}:v]{convert},setpts=PTS-STARTPTS[v{i}]" for i in range(len(videos))]
+    from_601 = ("colorspace=space=bt709:ispace=bt470bg:primaries=bt709:iprimaries=bt709:trc=bt709:itrc=bt709:"
+                "range=tv:irange=tv:format=yuv420p,")
+    parts = [f"[{i}:v]scale={quality.width}:{quality.height}:flags=lanczos,format={PIX_FMT},"
+             f"{'' if fact.bt709 else from_601}fps={quality.fps},setsar=1,setpts=PTS-STARTPTS[v{i}]"
+             for i, fact in enumerate(facts)]
     joined = "".join(f"[v{i}]" for i in range(len(videos)))
     graph = ";".join(parts) + (f";{joined}concat=n={len(videos)}:v=1:a=0,"
                                "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv[v]"

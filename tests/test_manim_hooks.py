@@ -1,0 +1,157 @@
+"""The private Manim names the speed-ups rely on, one test each: a Manim upgrade that drops or changes one fails
+here by name (and FastPartialWriter raises) instead of the render silently falling back to the slow path or to
+Manim's own BT.601 partial movies."""
+
+from __future__ import annotations
+
+import inspect
+from queue import Queue
+
+import pytest
+from manim import VMobject
+from manim.camera.camera import Camera
+from manim.mobject.text import numbers
+from manim.renderer.cairo_renderer import CairoRenderer
+from manim.scene import scene_file_writer
+from manim.scene.scene_file_writer import SceneFileWriter
+
+from scenes import fast_render
+from scenes.fast_render import FastPartialWriter, ManimHookMissing
+from tests.fixtures.writer import bare_writer, flat, frame_config, write_partial
+
+
+def params(fn: object) -> list[str]:
+    return list(inspect.signature(fn).parameters)
+
+
+def require(ok: bool, hook: str) -> None:
+    assert ok, f"Manim no longer has {hook} (used by scenes/fast_render.py or scenes/parts.py): update them"
+
+
+def test_writer_open_partial_movie_stream_signature():
+    require(params(SceneFileWriter.open_partial_movie_stream) == ["self", "file_path"],
+            "SceneFileWriter.open_partial_movie_stream(self, file_path=None)")
+
+
+def test_writer_close_partial_movie_stream_signature():
+    require(params(SceneFileWriter.close_partial_movie_stream) == ["self"],
+            "SceneFileWriter.close_partial_movie_stream(self)")
+
+
+@pytest.fixture
+def stock_job(tmp_path):
+    """Manim's own writer right after open_partial_movie_stream: its job, not yet given a frame."""
+    with frame_config():
+        writer = bare_writer(SceneFileWriter, tmp_path)
+        writer.open_partial_movie_stream(tmp_path / "stock.mp4")
+        job = getattr(writer, "_current_encode_job", None)
+        yield writer, job
+        if job is not None:
+            job.seal()
+            job.thread.join()
+
+
+def test_writer_sets_current_encode_job(stock_job):
+    _, job = stock_job
+    require(isinstance(job, scene_file_writer._PartialMovieEncodeJob),
+            "SceneFileWriter._current_encode_job (a _PartialMovieEncodeJob) after open_partial_movie_stream")
+
+
+def test_encode_job_stream_opens_on_the_first_frame(stock_job):
+    """The options, pixel format and colour tags are set after open_partial_movie_stream: the codec must not
+    be open yet."""
+    _, job = stock_job
+    require(hasattr(job, "stream") and job.stream.codec_context.name == "libx264"
+            and not job.stream.codec_context.is_open, "_PartialMovieEncodeJob.stream (libx264, opened lazily)")
+
+
+def test_encode_job_container(stock_job):
+    _, job = stock_job
+    require(hasattr(job, "container") and hasattr(job.container, "mux"), "_PartialMovieEncodeJob.container.mux")
+
+
+def test_encode_job_queue(stock_job):
+    _, job = stock_job
+    require(isinstance(getattr(job, "queue", None), Queue), "_PartialMovieEncodeJob.queue (a queue.Queue)")
+
+
+def test_encode_job_encode_and_write_frame(stock_job):
+    _, job = stock_job
+    method = getattr(scene_file_writer._PartialMovieEncodeJob, "_encode_and_write_frame", None)
+    require(method is not None and params(method) == ["self", "frame", "num_frames"],
+            "_PartialMovieEncodeJob._encode_and_write_frame(self, frame, num_frames)")
+    require("_encode_and_write_frame" in inspect.getsource(scene_file_writer._PartialMovieEncodeJob._listen_and_write),
+            "_PartialMovieEncodeJob._listen_and_write calling self._encode_and_write_frame")
+
+
+def test_config_max_inflight_encoders_bounds_close(tmp_path, monkeypatch):
+    """close_partial_movie_stream keeps up to config.max_inflight_encoders jobs running."""
+    require(isinstance(getattr(scene_file_writer.config, "max_inflight_encoders", None), int),
+            "config.max_inflight_encoders")
+    with frame_config(max_inflight_encoders=2):
+        writer = bare_writer(SceneFileWriter, tmp_path)
+        writer.open_partial_movie_stream(tmp_path / "a.mp4")
+        writer.close_partial_movie_stream()
+        require(len(writer._inflight_encode_jobs) == 1, "SceneFileWriter._inflight_encode_jobs bounded by "
+                "config.max_inflight_encoders in close_partial_movie_stream")
+        writer.join_all_encode_jobs()
+
+
+def test_camera_set_cairo_context_path():
+    require(params(Camera.set_cairo_context_path) == ["self", "ctx", "vmobject"],
+            "Camera.set_cairo_context_path(self, ctx, vmobject)")
+    require(hasattr(Camera, "transform_points_pre_display"), "Camera.transform_points_pre_display")
+    for name in ("get_subpath_split_indices_from_points", "consider_points_equals_2d"):
+        require(hasattr(VMobject, name), f"VMobject.{name}")
+    require(VMobject().n_points_per_cubic_curve == 4, "VMobject.n_points_per_cubic_curve")
+
+
+def test_cairo_renderer_takes_writer_and_camera_classes():
+    require({"file_writer_class", "camera_class", "skip_animations"} <= set(params(CairoRenderer.__init__)),
+            "CairoRenderer(file_writer_class=, camera_class=, skip_animations=)")
+
+
+def test_numbers_string_to_mob_map():
+    require(isinstance(getattr(numbers, "string_to_mob_map", None), dict),
+            "manim.mobject.text.numbers.string_to_mob_map (the glyph cache FastDecimal shares)")
+
+
+def test_decimal_number_builds_its_glyphs_through_string_to_mob():
+    """FastDecimal overrides DecimalNumber._string_to_mob(string, mob_class, **kwargs) and reads mob_class and
+    _font_size: the stock class must still route every glyph through it."""
+    require(params(numbers.DecimalNumber._string_to_mob)[:3] == ["self", "string", "mob_class"],
+            "DecimalNumber._string_to_mob(self, string, mob_class=None, **kwargs)")
+    asked = []
+
+    class Probe(numbers.DecimalNumber):
+        def _string_to_mob(self, string: str, mob_class: type | None = None, **kwargs: object) -> VMobject:
+            asked.append(string)
+            return VMobject()
+
+    number = Probe(1.25, num_decimal_places=2)
+    require(bool(asked), "DecimalNumber calling self._string_to_mob for its glyphs")
+    require(hasattr(number, "mob_class") and hasattr(number, "_font_size"),
+            "DecimalNumber.mob_class and DecimalNumber._font_size")
+
+
+def test_fast_writer_raises_when_manim_sets_no_encode_job(tmp_path, monkeypatch):
+    monkeypatch.setattr(SceneFileWriter, "open_partial_movie_stream", lambda self, file_path=None: None)
+    with frame_config(), pytest.raises(ManimHookMissing, match="_current_encode_job"):
+        bare_writer(FastPartialWriter, tmp_path).open_partial_movie_stream(tmp_path / "x.mp4")
+
+
+def test_fast_writer_raises_when_the_job_lacks_its_encode_method(tmp_path, monkeypatch):
+    monkeypatch.delattr(scene_file_writer._PartialMovieEncodeJob, "_encode_and_write_frame")
+    writer = bare_writer(FastPartialWriter, tmp_path)
+    with frame_config(), pytest.raises(ManimHookMissing, match="_encode_and_write_frame"):
+        write_partial(writer, tmp_path / "x.mp4", [(flat("#1D9E75"), 1)])
+    writer.abort_encode_jobs()
+
+
+def test_fast_writer_raises_without_max_inflight_encoders(tmp_path, monkeypatch):
+    class Config:
+        pass
+
+    monkeypatch.setattr(fast_render, "config", Config())
+    with pytest.raises(ManimHookMissing, match="max_inflight_encoders"):
+        bare_writer(FastPartialWriter, tmp_path).close_partial_movie_stream()
