@@ -10,7 +10,13 @@ Figures, each the median of ``--runs`` runs:
     updater or mathcore work, and the ratio of the real per-frame cost to that limit;
   * scaling: one chapter at 15, 30 and 60 fps;
   * voice: per chapter, Piper's and espeak's synthesis real-time factor from an empty cache, the re-run that
-    synthesises nothing, pocketsphinx's word error rate, the silent estimate's error per beat (bench_voice).
+    synthesises nothing, pocketsphinx's word error rate, the silent estimate's error per beat (bench_voice);
+  * video: ``make video`` from a cold start and warm (``--force``), with the share of the run per stage, the
+    packaging after the last chapter and the upload file (bench_video);
+  * quality: SSIM and PSNR of a sample of each chapter against a lossless render of the same frames
+    (bench_quality); pacing: each chapter's stills by ffmpeg freezedetect (production/pacing.py);
+  * memory at 4K: one chapter's peak resident memory at 3840x2160@60;
+  * the targets of issues #12 and #13 (bench_targets), printed last and stored as ``targets_table``.
 A child mode (``--child``) renders one scene in-process; the parent only starts children and reports.
 """
 
@@ -37,8 +43,9 @@ BENCH_MEDIA = ROOT / "media" / "bench"
 QUICK_CHAPTERS = ("ch05_prior", "ch07_algebra")
 SCALING_CHAPTER = "ch05_prior"
 SCALING_FPS = (15, 30, 60)
-TARGETS = {"hd_rtf": 1.0, "preview_rtf": 0.15, "limit_ratio": 1.25, "peak_mib_hd": 1024.0, "peak_mib_4k": 2048.0,
-           "cached_rerun_s": 10.0}
+SECTIONS = ("chapters", "scaling", "voice", "video", "quality", "pacing", "4k")
+MEMORY_4K_CHAPTER = "ch07_algebra"
+SAMPLE_SECONDS = 6.0
 
 
 def _positive(name: str, value: int, hi: int) -> int:
@@ -73,6 +80,10 @@ def _child(args: argparse.Namespace) -> int:
         "partial_movie_dir": str(out / "partial"), "output_file": str(out / "scene"),
         "disable_caching": True, "verbosity": "WARNING", "progress_bar": "none", "write_to_movie": True,
     })
+    if args.child == "plays":  # every animation skipped: only their times
+        config.update({"write_to_movie": False, "from_animation_number": 10**9})
+    elif args.first_play is not None:
+        config.update({"from_animation_number": args.first_play, "upto_animation_number": args.last_play})
     if args.baseline:
         _stock_manim()
     import importlib
@@ -81,7 +92,9 @@ def _child(args: argparse.Namespace) -> int:
     result: dict[str, object] = {"width": args.width, "height": args.height, "fps": args.fps}
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
-    if args.child == "timed":
+    if args.child == "plays":
+        result["plays"] = _play_times(scene_cls)
+    elif args.child == "timed":
         timers = bench_probe.Timers()
         with timers.installed():
             scene = scene_cls()
@@ -92,6 +105,9 @@ def _child(args: argparse.Namespace) -> int:
         result.update(wall=wall, init=built - start, frames=timers.frames, encoded=timers.encoded,
                       cpu=(cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime),
                       stages=timers.seconds, video=str(out / "scene.mp4"))
+        if args.keep:
+            os.replace(out / "scene.mp4", args.keep)
+            result["kept"] = args.keep
     else:
         recorder = bench_probe.Recorder()
         with recorder.installed():
@@ -115,6 +131,26 @@ def _child(args: argparse.Namespace) -> int:
     return 0
 
 
+def _play_times(scene_cls: type) -> list[tuple[float, float]]:
+    """(start, end) scene time of every play (animation or wait) of one render of ``scene_cls``."""
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    plays: list[tuple[float, float]] = []
+    original = CairoRenderer.play
+
+    def play(renderer: CairoRenderer, scene: object, *args: object, **kwargs: object) -> None:
+        start = renderer.time
+        original(renderer, scene, *args, **kwargs)
+        plays.append((start, renderer.time))
+
+    CairoRenderer.play = play
+    try:
+        scene_cls().render()
+    finally:
+        CairoRenderer.play = original
+    return plays
+
+
 # ---------------------------------------------------------------- parent: children, medians, tables
 def _seed_tex(slug: str, media: Path) -> None:
     """Give a chapter's bench media dir the TeX cache of the normal renders (warm TeX, as `make video` has)."""
@@ -125,8 +161,12 @@ def _seed_tex(slug: str, media: Path) -> None:
 
 
 def run_child(mode: str, module: str, scene: str, size: tuple[int, int, int], media: Path,
-              replays: int = 1, env: dict[str, str] | None = None, baseline: bool = False) -> dict:
-    """Render ``module.scene`` in a fresh process; its JSON result plus peak_mib (max RSS of that process)."""
+              replays: int = 1, env: dict[str, str] | None = None, baseline: bool = False,
+              plays: tuple[int, int] | None = None, keep: Path | None = None) -> dict:
+    """Render ``module.scene`` in a fresh process; its JSON result plus peak_mib (max RSS of that process).
+
+    ``plays`` (first, last) renders only those animations (Manim's ``-n``); ``keep`` is where a timed child
+    moves its video (else it goes with the child's scratch folder)."""
     width, height, fps = size
     media.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=media, prefix="run-") as tmp:
@@ -136,6 +176,10 @@ def run_child(mode: str, module: str, scene: str, size: tuple[int, int, int], me
                "--out", str(Path(tmp) / "out"), "--json", str(out_json), "--replays", str(replays)]
         if baseline:
             cmd.append("--baseline")
+        if plays is not None:
+            cmd += ["--first-play", str(plays[0]), "--last-play", str(plays[1])]
+        if keep is not None:
+            cmd += ["--keep", str(Path(keep).resolve())]
         child_env = {**os.environ, "MLE2MAP_VOICE": "none", **(env or {})}
         log = Path(tmp) / "log.txt"
         with log.open("w") as handle, lifetime.popen(cmd, cwd=ROOT, env=child_env, stdout=handle,
@@ -148,7 +192,7 @@ def run_child(mode: str, module: str, scene: str, size: tuple[int, int, int], me
         result = json.loads(out_json.read_text(encoding="utf-8"))
         if mode == "timed":
             from production.probe import frame_count_and_rate
-            result["file_frames"] = frame_count_and_rate(Path(result["video"]))[0]
+            result["file_frames"] = frame_count_and_rate(Path(result.get("kept") or result["video"]))[0]
     result["peak_mib"] = usage.ru_maxrss / 1024.0
     return result
 
@@ -196,37 +240,43 @@ def chapter_figures(module: str, scene: str, slug: str, size: tuple[int, int, in
     return fig
 
 
-def _cli(command: str, quality: str, media: Path, jobs: int, force: bool) -> float:
-    cmd = [sys.executable, "-m", "production.cli", command, "--quality", quality, "--no-voice", "-j", str(jobs)]
-    if force:
-        cmd.append("--force")
-    env = {**os.environ, "MLE2MAP_MEDIA": str(media)}
-    start = time.perf_counter()
-    proc = lifetime.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd[2:])} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    return time.perf_counter() - start
+def quality_figures(chosen: list, size: tuple[int, int, int], media: Path, seconds: float) -> dict:
+    """SSIM/PSNR of each chapter's middle ``seconds`` against the lossless render of the same frames."""
+    from production import bench_quality
+
+    per_chapter = {}
+    for ch in chosen:
+        print(f"  {ch.slug}: delivery and lossless sample", flush=True)
+        _seed_tex(ch.slug, media / ch.slug)
+        per_chapter[ch.slug] = bench_quality.chapter_sample(ch.module, ch.scene, size, media / ch.slug, seconds)
+    return {"size": list(size), "sample_seconds": seconds, "chapters": per_chapter,
+            "summary": bench_quality.summary(per_chapter)}
 
 
-def video_figures(quality: str, runs: int, jobs: int, media: Path) -> dict:
-    """Whole-video wall times: forced chapter render, then `video` (final encode), then an unchanged re-run."""
-    from production import cache
-    from production.quality import preset
+def pacing_figures(slugs: list[str], folder: Path) -> dict:
+    """production.pacing on each chapter render in ``folder`` (missing ones are listed, not measured)."""
+    from production import pacing
 
-    preset(quality)
-    for work in (ROOT / "media" / "render" / "work").glob("*/Tex"):
-        target = media / "render" / "work" / work.parent.name / "Tex"
-        if not target.exists():
-            shutil.copytree(work, target)
-    render = [_cli("render", quality, media, jobs, force=True) for _ in range(runs)]
-    assemble = _cli("video", quality, media, jobs, force=False)
-    rerun = _cli("video", quality, media, jobs, force=False)
-    manifest = cache.load_manifest(media / "render" / "manifest.json")
-    seconds = sum(e["frames"] / e["fps"] for k, e in manifest.items() if k.startswith(f"{quality}/"))
-    wall = _median(render)
-    return {"quality": quality, "runs": runs, "jobs": jobs, "video_seconds": seconds, "render_s": wall,
-            "render_rtf": wall / seconds, "video_s": wall + assemble, "video_rtf": (wall + assemble) / seconds,
-            "assemble_s": assemble, "cached_rerun_s": rerun}
+    chapters, missing = {}, []
+    for slug in slugs:
+        video = folder / f"{slug}.mp4"
+        if not video.is_file():
+            missing.append(slug)
+            continue
+        p = pacing.measure(video)
+        exempt = pacing.card_exemptions(slug)
+        broken = pacing.check(p, **exempt)
+        chapters[slug] = {**p.as_dict(), "share_ok": p.share <= pacing.MAX_SHARE,
+                          "longest_ok": not any(" still " in line for line in broken), "broken": broken}
+    return {"folder": str(folder), "chapters": chapters, "missing": missing}
+
+
+def memory_4k_figures(ch: object, media: Path) -> dict:
+    """Peak resident memory of one chapter rendered at 3840x2160@60 in a fresh process."""
+    _seed_tex(ch.slug, media / ch.slug)
+    result = run_child("timed", ch.module, ch.scene, (3840, 2160, 60), media / ch.slug)
+    return {"chapter": ch.slug, "size": [3840, 2160, 60], "peak_mib": result["peak_mib"], "wall_s": result["wall"],
+            "frames": result["frames"]}
 
 
 def scaling_figures(module: str, scene: str, slug: str, runs: int, media: Path, width: int, height: int,
@@ -255,10 +305,9 @@ def _fmt(value: object, spec: str = ".2f") -> str:
 def table(results: dict) -> str:
     """Plain-text tables of the figures in ``results`` (what `make bench` prints and the README shows)."""
     lines = []
-    for row in results.get("video", []):
-        lines.append(f"whole video @{row['quality']}: {row['video_seconds']:.0f} s of video, render "
-                     f"{row['render_s']:.0f} s ({row['render_rtf']:.2f}x), with final encode {row['video_s']:.0f} s "
-                     f"({row['video_rtf']:.2f}x), unchanged re-run {row['cached_rerun_s']:.1f} s")
+    video = results.get("video")
+    for quality, row in (video.items() if isinstance(video, dict) else ()):
+        lines += _video_lines(quality, row)
     chapters = results.get("chapters", {})
     if chapters:
         head = ("chapter", "frames", "fps", "x real", "peak MiB", "ms/frame", "cpu ms", "upd+math", "interp",
@@ -292,7 +341,66 @@ def table(results: dict) -> str:
     from production.bench_voice import voice_table
 
     lines += voice_table({k: v for k, v in results.get("voice", {}).items() if k != "measured"})
+    lines += _quality_lines(results.get("quality"))
+    lines += _pacing_lines(results.get("pacing"))
+    if results.get("memory_4k"):
+        m = results["memory_4k"]
+        lines.append(f"4K: {m['chapter']} peak {m['peak_mib']:.0f} MiB ({m['frames']} frames in {m['wall_s']:.0f} s)")
+    from production.bench_targets import format_table
+
+    if results.get("targets_table"):
+        lines += ["", "targets (issues #12, #13):", format_table(results["targets_table"])]
     return "\n".join(lines)
+
+
+def _video_lines(quality: str, row: dict) -> list[str]:
+    lines = []
+    for name in ("cold", "warm", "rerun"):
+        fig = row.get(name)
+        if not fig:
+            continue
+        rtf = "-" if fig.get("rtf") is None else f"{fig['rtf']:.2f}x"
+        shares = " ".join(f"{k} {v:.0%}" for k, v in fig["shares"].items())
+        upload = f", upload {fig['upload_mb']:.0f} MB" if "upload_mb" in fig else ""
+        lines.append(f"make video @{quality} {name}: {fig['wall_s']:.0f} s for {fig['video_seconds']:.0f} s of video "
+                     f"({rtf}), {fig['chapters_rendered']} chapters rendered, packaging after the last chapter "
+                     f"{fig['packaging_after_last_chapter_s']:.0f} s{upload}")
+        if fig["chapters_rendered"]:
+            peak = fig.get("peak_mib_per_worker") or 0.0
+            lines.append(f"    shares of the run: {shares}; encode CPU {fig['encode_cpu_s']:.0f} s of "
+                         f"{fig['worker_cpu_s']:.0f} s in the workers; peak {peak:.0f} MiB per worker")
+    return lines
+
+
+def _quality_lines(quality: dict | None) -> list[str]:
+    if not quality or not quality.get("chapters"):
+        return []
+    lines = [f"delivery encode vs lossless, {quality['sample_seconds']:g} s around the middle of each chapter "
+             f"at {quality['size'][0]}x{quality['size'][1]}@{quality['size'][2]}:"]
+    for slug, c in quality["chapters"].items():
+        lines.append(f"  {slug:<24} SSIM {c['ssim']:.5f}  PSNR {c['psnr_db']:6.2f} dB  {c['frames']:>5} frames  "
+                     f"{c['delivery_mbps']:.2f} Mbit/s")
+    summary = quality["summary"]
+    lines.append(f"  worst: SSIM {summary['min_ssim']:.5f}, PSNR {summary['min_psnr_db']:.2f} dB "
+                 f"(target SSIM >= {summary['ssim_target']})")
+    return lines
+
+
+def _pacing_lines(pacing_results: dict | None) -> list[str]:
+    if not pacing_results or not pacing_results.get("chapters"):
+        return []
+    from production import pacing
+
+    lines = [f"pacing of {pacing_results['folder']} (freezedetect n={pacing.NOISE}, d={pacing.MIN_STILL:g}):"]
+    rows = []
+    for slug, c in pacing_results["chapters"].items():
+        p = pacing.Pacing(Path(slug), c["runtime_s"], tuple(tuple(x) for x in c["stills"]))
+        rows.append((slug, p, c["broken"]))
+    lines += ["  " + line for line in pacing.table(rows).splitlines()]
+    lines += [f"    {line}" for _, _, broken in rows for line in broken]
+    if pacing_results.get("missing"):
+        lines.append(f"  not rendered: {', '.join(pacing_results['missing'])}")
+    return lines
 
 
 def write_results(results: dict, path: Path) -> None:
@@ -306,23 +414,40 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m production.bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", type=int, default=3, help="runs per figure; medians are reported (default 3)")
-    p.add_argument("--quick", action="store_true", help=f"only chapters {', '.join(QUICK_CHAPTERS)}, one run each, "
-                   "no whole-video figures")
+    p.add_argument("--quick", action="store_true", help=f"quick look: chapters {', '.join(QUICK_CHAPTERS)}, one run "
+                   "each, no whole video, no scaling, no 4K, 2 s quality samples at 854x480@15")
     p.add_argument("--chapters", help="comma-separated chapter numbers or slugs (default: all)")
     p.add_argument("--size", default="1920x1080@60", help="chapter figures' WIDTHxHEIGHT@FPS (default 1920x1080@60)")
+    p.add_argument("--only", help=f"run only these sections (comma-separated: {', '.join(SECTIONS)}); "
+                   "the same as --no-... for all the others")
     p.add_argument("--no-chapters", action="store_true", help="skip the per-chapter figures")
-    p.add_argument("--no-video", action="store_true", help="skip the whole-video figures")
+    p.add_argument("--no-video", action="store_true", help="skip the whole-video figures (make video cold and warm)")
     p.add_argument("--no-scaling", action="store_true", help="skip the 15/30/60 fps scaling figures")
     p.add_argument("--no-limit", action="store_true", help="skip the frame-limit replays")
     p.add_argument("--no-voice-figures", action="store_true",
                    help="skip the voice figures (synthesis speed, word error rate, silent-estimate error)")
-    p.add_argument("--video-qualities", default="preview,hd", help="qualities of the whole-video figures")
-    p.add_argument("--video-runs", type=int, default=1, help="forced whole-video renders per quality (default 1)")
+    p.add_argument("--no-quality", action="store_true", help="skip SSIM/PSNR of the delivery encode against lossless")
+    p.add_argument("--no-pacing", action="store_true", help="skip the freezedetect pacing figures")
+    p.add_argument("--no-4k", action="store_true", help="skip the 4K peak-memory figure")
+    p.add_argument("--video-qualities", default="hd", help="qualities of the whole-video figures (default hd)")
+    p.add_argument("--video-voice", default="", help="voice of the whole-video runs (default: video.toml's, as "
+                   "make video; 'none' for silent)")
+    p.add_argument("--quality-size", default="1920x1080@60",
+                   help="WIDTHxHEIGHT@FPS of the quality samples (default 1920x1080@60, the hd delivery)")
+    p.add_argument("--sample-seconds", type=float, default=SAMPLE_SECONDS,
+                   help=f"seconds around the middle of each chapter in the quality sample (default {SAMPLE_SECONDS:g})")
+    p.add_argument("--pacing-dir", type=Path, help="chapter renders to measure the pacing of (default: those of "
+                   "this run's hd make video, else media/render/hd)")
+    p.add_argument("--memory-4k-chapter", default=MEMORY_4K_CHAPTER,
+                   help=f"chapter rendered at 4K for the peak-memory figure (default {MEMORY_4K_CHAPTER})")
     p.add_argument("-j", "--jobs", type=int, default=0, help="parallel chapter renders for the whole video")
     p.add_argument("--out", type=Path, default=RESULTS, help="results JSON (default benchmarks/results.json)")
     p.add_argument("--update", action="store_true", help="keep the figures of --out that this run does not measure")
     p.add_argument("--media", type=Path, default=BENCH_MEDIA, help="scratch media dir (default media/bench)")
-    p.add_argument("--child", choices=("timed", "record"), help=argparse.SUPPRESS)
+    p.add_argument("--child", choices=("timed", "record", "plays"), help=argparse.SUPPRESS)
+    for name in ("--first-play", "--last-play"):
+        p.add_argument(name, type=int, help=argparse.SUPPRESS)
+    p.add_argument("--keep", help=argparse.SUPPRESS)
     p.add_argument("--compare", action="store_true", help="also measure each chapter with stock Manim's writer "
                    "and readouts (the speed-ups undone), for a before/after table")
     p.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
@@ -348,6 +473,22 @@ def parse_size(text: str) -> tuple[int, int, int]:
     return width, height, rate
 
 
+def _skipped(args: argparse.Namespace) -> set[str]:
+    """The sections this run leaves out, from --only, --no-... and --quick."""
+    flags = {"chapters": args.no_chapters, "scaling": args.no_scaling, "voice": args.no_voice_figures,
+             "video": args.no_video, "quality": args.no_quality, "pacing": args.no_pacing, "4k": args.no_4k}
+    skipped = {name for name, off in flags.items() if off}
+    if args.only:
+        wanted = {name.strip() for name in args.only.split(",") if name.strip()}
+        unknown = wanted - set(SECTIONS)
+        if unknown or not wanted:
+            raise ValueError(f"--only takes sections among {', '.join(SECTIONS)}, got {args.only!r}")
+        skipped |= set(SECTIONS) - wanted
+    if args.quick:
+        skipped |= {"video", "scaling", "4k"}
+    return skipped
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.child:
@@ -356,22 +497,31 @@ def main(argv: list[str] | None = None) -> int:
 
     _positive("--runs", args.runs, 50)
     size = parse_size(args.size)
+    quality_size = parse_size("854x480@15" if args.quick else args.quality_size)
+    sample_seconds = 2.0 if args.quick else args.sample_seconds
+    if not 0 < sample_seconds <= 600:
+        raise ValueError(f"--sample-seconds must be within 0..600, got {sample_seconds:g}")
+    skipped = _skipped(args)
     chosen = [by_slug(s.strip()) for s in args.chapters.split(",")] if args.chapters else list(CHAPTERS)
     runs = args.runs
-    video_runs = _positive("--video-runs", args.video_runs, 20)
     if args.quick:
         chosen, runs = [by_slug(s) for s in QUICK_CHAPTERS], 1
-        args.no_video = True
+    qualities = [q.strip() for q in args.video_qualities.split(",") if q.strip()]
+    from production.quality import preset
+
+    for quality in qualities:
+        preset(quality)
     results: dict[str, object] = {}
     if args.update and args.out.is_file():
         results = json.loads(args.out.read_text(encoding="utf-8"))
     section = {"machine": machine(), "size": list(size), "runs": runs,
                "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-    results.update(targets=TARGETS, **section)
+    results.pop("targets", None)  # the old target dict; targets_table replaces it
+    results.update(section)
     started = time.perf_counter()
     chapters: dict[str, dict] = results.setdefault("chapters", {}) if args.update else {}
     results["chapters"] = chapters
-    for ch in [] if args.no_chapters else chosen:
+    for ch in [] if "chapters" in skipped else chosen:
         print(f"chapter {ch.slug} at {size[0]}x{size[1]}@{size[2]} ({runs} run(s))", flush=True)
         chapters[ch.slug] = chapter_figures(ch.module, ch.scene, ch.slug, size, runs, args.media,
                                             limit=not args.no_limit)
@@ -381,26 +531,51 @@ def main(argv: list[str] | None = None) -> int:
             chapters[ch.slug]["stock"] = chapter_figures(ch.module, ch.scene, ch.slug, size, runs, args.media,
                                                          limit=not args.no_limit, baseline=True)
         write_results(results, args.out)
-    if not args.no_scaling:
+    if "scaling" not in skipped:
         ch = by_slug(SCALING_CHAPTER)
         print(f"scaling {ch.slug} at {SCALING_FPS} fps", flush=True)
         results["scaling"] = scaling_figures(ch.module, ch.scene, ch.slug, runs, args.media, size[0], size[1])
         results["scaling"]["measured"] = section
         write_results(results, args.out)
-    if not args.no_voice_figures:
+    if "voice" not in skipped:
         from production.bench_voice import voice_figures
 
         print("voice figures (piper and espeak, empty caches)", flush=True)
         results["voice"] = {**voice_figures([ch.slug for ch in chosen], args.media), "measured": section}
         write_results(results, args.out)
-    if not args.no_video:
-        results["video"] = list(results.get("video", [])) if args.update else []
-        for quality in args.video_qualities.split(","):
-            print(f"whole video at {quality}", flush=True)
-            results["video"] = [v for v in results["video"] if v["quality"] != quality.strip()]
-            results["video"].append({**video_figures(quality.strip(), video_runs, args.jobs, args.media / "video"),
-                                     "measured": section})
+    if "video" not in skipped:
+        from production.bench_video import video_figures
+
+        video = results.get("video") if args.update and isinstance(results.get("video"), dict) else {}
+        results["video"] = video
+        only = ",".join(ch.slug for ch in chosen) if args.chapters else ""
+        for quality in qualities:
+            print(f"whole video at {quality}: make video cold, warm (--force), unchanged", flush=True)
+            video[quality] = {**video_figures(quality, args.jobs, args.media / "video" / quality, args.video_voice,
+                                              only), "measured": section}
             write_results(results, args.out)
+    if "quality" not in skipped:
+        print(f"quality: {sample_seconds:g} s of each chapter, delivery encode against lossless", flush=True)
+        results["quality"] = {**quality_figures(chosen, quality_size, args.media / "quality", sample_seconds),
+                              "measured": section}
+        write_results(results, args.out)
+    if "pacing" not in skipped:
+        folder = args.pacing_dir or next((d for d in (args.media / "video" / "hd" / "render" / "hd",
+                                                      ROOT / "media" / "render" / "hd") if d.is_dir()), None)
+        if folder is None:
+            print("pacing: no hd chapter renders to measure (run the video section or give --pacing-dir)")
+        else:
+            print(f"pacing of the chapter renders in {folder}", flush=True)
+            results["pacing"] = {**pacing_figures([ch.slug for ch in chosen], folder), "measured": section}
+            write_results(results, args.out)
+    if "4k" not in skipped:
+        ch = by_slug(args.memory_4k_chapter)
+        print(f"peak memory of {ch.slug} at 3840x2160@60", flush=True)
+        results["memory_4k"] = {**memory_4k_figures(ch, args.media / "4k"), "measured": section}
+        write_results(results, args.out)
+    from production.bench_targets import targets_table
+
+    results["targets_table"] = targets_table(results)
     results["machine"]["load_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["bench_seconds"] = time.perf_counter() - started
     write_results(results, args.out)

@@ -15,6 +15,7 @@ from manim.camera.camera import Camera
 
 from production import bench
 from production.probe import frame_count_and_rate
+from production.quality import BFRAMES, CRF
 from scenes.base import ChapterScene
 from scenes.fast_render import encode_frames
 from scenes.parts import FastDecimal, Readout
@@ -124,7 +125,7 @@ def test_repeated_frames_encode_like_single_frames(tmp_path: Path) -> None:
     assert all(np.array_equal(a, b) for a, b in zip(once, each, strict=True))
 
 
-def test_chapters_write_ultrafast_crf18_partials_that_ffprobe_reads(tmp_path: Path, narration: dict[str, str],
+def test_chapters_write_partials_at_the_delivery_settings_that_ffprobe_reads(tmp_path: Path, narration: dict[str, str],
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(BenchChapter, "narration_dir", Path(narration["BENCH_TEST_NARRATION"]))
     monkeypatch.setenv("MLE2MAP_VOICE", "none")
@@ -139,7 +140,8 @@ def test_chapters_write_ultrafast_crf18_partials_that_ffprobe_reads(tmp_path: Pa
     assert rate == SIZE[2] and frames == round(scene.renderer.time * SIZE[2])
     for partial in partials:
         header = partial.read_bytes()[:200_000]
-        assert b"crf=18.0" in header and b"cabac=0" in header  # x264's own record of its settings
+        # x264's own record of its settings: production/quality.py's delivery encode
+        assert f"crf={CRF}.0".encode() in header and f"bframes={BFRAMES}".encode() in header
 
 
 def test_sizes_and_runs_are_validated() -> None:
@@ -227,3 +229,117 @@ def test_worker_stage_times_reach_the_manifest_tex_cold_then_warm(tmp_path: Path
     assert cold["tex_s"] > 0.2 and cold["children_cpu_s"] > 0.1  # latex and dvisvgm ran
     assert warm["tex_s"] < 0.05 * cold["tex_s"] and warm["children_cpu_s"] < 0.1 * cold["children_cpu_s"]
     assert cold["voice_s"] > warm["voice_s"] > 0  # espeak ran for each segment, then the cache answered
+
+
+def _lavfi(path: Path, source: str, *filters: str) -> Path:
+    import subprocess
+
+    vf = ["-vf", ",".join(filters)] if filters else []
+    subprocess.run(["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", source, *vf, "-pix_fmt", "yuv420p",
+                    "-c:v", "libx264", "-qp", "0", "-preset", "ultrafast", str(path)], check=True)
+    return path
+
+
+def test_ssim_and_psnr_against_ffmpeg_on_synthetic_inputs(tmp_path: Path) -> None:
+    from production.bench_quality import compare
+
+    source = "testsrc2=s=320x180:r=15:d=1"
+    clean = _lavfi(tmp_path / "clean.mp4", source)
+    same = compare(clean, _lavfi(tmp_path / "same.mp4", source))
+    assert same["ssim"] == 1.0 and same["psnr_db"] == float("inf") and same["frames"] == 15
+    light = compare(_lavfi(tmp_path / "light.mp4", source, "noise=alls=4:allf=t"), clean)
+    heavy = compare(_lavfi(tmp_path / "heavy.mp4", source, "noise=alls=40:allf=t"), clean)
+    assert 0 < heavy["ssim"] < light["ssim"] < 1.0 and 0 < heavy["psnr_db"] < light["psnr_db"] < 100
+    with pytest.raises(RuntimeError, match="frames"):
+        compare(_lavfi(tmp_path / "short.mp4", "testsrc2=s=320x180:r=15:d=0.5"), clean)
+
+
+def test_sample_is_the_animations_around_the_middle() -> None:
+    from production.bench_quality import plan_sample
+
+    plays = [(0.0, 4.0), (4.0, 9.0), (9.0, 10.0), (10.0, 11.0), (11.0, 20.0)]  # middle at 10 s
+    assert plan_sample(plays, 1.0) == (2, 3)
+    assert plan_sample(plays, 4.0) == (1, 4)
+    assert plan_sample([(0.0, 30.0)], 6.0) == (0, 0)
+    with pytest.raises(ValueError):
+        plan_sample([], 6.0)
+
+
+def test_quality_sample_of_a_tiny_chapter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The delivery and lossless renders of the same animation hold the same frames; the lossless one is the
+    bigger file, and the delivery encode is close to it."""
+    from types import SimpleNamespace
+
+    monkeypatch.setenv("TINY_SECONDS", "3")
+    tiny = SimpleNamespace(slug="tinyB", module="tests.fixtures.tiny_chapters", scene="TinyB")
+    fig = bench.quality_figures([tiny], (192, 108, 10), tmp_path, 1.0)
+    sample = fig["chapters"]["tinyB"]
+    assert (sample["first_play"], sample["last_play"]) == (1, 1)  # the 2 s wait after the 1 s move
+    assert sample["frames"] == 20 and (sample["start_s"], sample["end_s"]) == (1.0, 3.0)
+    assert sample["lossless_bytes"] > sample["delivery_bytes"] > 0
+    assert 0.99 < sample["ssim"] <= 1.0 and sample["psnr_db"] > 35
+    assert fig["summary"]["min_ssim"] == sample["ssim"] and fig["summary"]["met"] == (sample["ssim"] >= 0.995)
+
+
+def test_run_figures_from_the_manifest_and_the_package(tmp_path: Path) -> None:
+    """Two chapters rendered on two workers, then 20 s of packaging, in a 100 s run."""
+    from production import bench_video, cache
+    from production.package import FileEntry, PackageManifest
+
+    t0 = 1_000_000.0
+    stages = {"tex_s": 5.0, "voice_s": 10.0, "encode_wait_s": 5.0, "frames_s": 20.0, "wall_s": 40.0,
+              "encode_cpu_s": 12.0, "cpu_s": 60.0, "peak_mib": 700.0}
+    manifest = {"hd/ch01": cache.ManifestEntry("k", 600, 60.0, 10, True, 41.0, t0 + 79.0, stages).to_dict(),
+                "hd/ch02": cache.ManifestEntry("k", 1200, 60.0, 10, True, 41.0, t0 + 80.0,
+                                               {**stages, "peak_mib": 900.0}).to_dict(),
+                "hd/old": cache.ManifestEntry("k", 60, 60.0, 10, True, 9.0, t0 - 50.0, stages).to_dict()}
+    (tmp_path / "render").mkdir()
+    (tmp_path / "render" / "manifest.json").write_text(json.dumps(manifest))
+    folder = tmp_path / "final" / "hd-dark"
+    folder.mkdir(parents=True)
+    (folder / "mle-to-map.mp4").write_bytes(b"\0" * 3_000_000)
+    PackageManifest("hd", 1920, 1080, 60.0, "dark", "piper", [1, 2], [1, 2], True, 31.0,
+                    {"mle-to-map.mp4": FileEntry(3_000_000, "x")}).to_file(folder / "package.json")
+    fig = bench_video.run_figures(tmp_path, "hd", {"wall_s": 100.0, "started": t0, "ended": t0 + 100.0,
+                                                    "cpu_s": 150.0})
+    assert fig["chapters_rendered"] == 2 and fig["video_seconds"] == 31.0
+    assert fig["rtf"] == pytest.approx(100 / 31)
+    assert fig["packaging_after_last_chapter_s"] == pytest.approx(20.0)
+    shares = fig["shares"]
+    assert shares["assembly"] == pytest.approx(0.2)
+    # 80 s before the last chapter finished, 80 worker-seconds: tex is 10 of them -> 10 % of the run
+    assert shares["tex"] == pytest.approx(0.1) and shares["frames"] == pytest.approx(0.4)
+    assert sum(shares.values()) == pytest.approx(1.0)
+    assert fig["encode_cpu_share"] == pytest.approx(0.2) and fig["peak_mib_per_worker"] == 900.0
+    assert fig["upload_mb"] == pytest.approx(3.0)
+
+
+def test_bench_main_runs_sections_alone_and_fills_the_targets(tmp_path: Path) -> None:
+    """--only pacing on two renders with known stills: the pacing section, the targets table, nothing else."""
+    import subprocess
+
+    renders = tmp_path / "renders"
+    renders.mkdir()
+    calm = "testsrc2=s=160x90:r=15:d=8"
+    _lavfi(renders / "ch05_prior.mp4", calm)
+    subprocess.run(["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i", calm, "-f", "lavfi", "-i",
+                    "color=c=gray:s=160x90:r=15:d=8", "-filter_complex", "[0][1]overlay=enable='gte(t,1)'",
+                    "-pix_fmt", "yuv420p", str(renders / "ch06_posterior.mp4")], check=True)
+    out = tmp_path / "results.json"
+    assert bench.main(["--only", "pacing", "--chapters", "5,6,7", "--pacing-dir", str(renders), "--out", str(out),
+                       "--media", str(tmp_path / "scratch")]) == 0
+    results = json.loads(out.read_text())
+    pacing = results["pacing"]
+    assert pacing["missing"] == ["ch07_algebra"] and set(pacing["chapters"]) == {"ch05_prior", "ch06_posterior"}
+    assert pacing["chapters"]["ch05_prior"]["stills"] == [] and pacing["chapters"]["ch05_prior"]["share_ok"]
+    still = pacing["chapters"]["ch06_posterior"]
+    assert not still["share_ok"] and not still["longest_ok"] and still["longest_s"] == pytest.approx(7, abs=0.2)
+    assert "video" not in results and results["chapters"] == {} and "quality" not in results
+    rows = {row["figure"]: row for row in results["targets_table"]}
+    assert rows["pacing: stills > 3 s, share of each chapter"]["now"].startswith("1 of 2 chapters")
+    assert rows["pacing: stills > 3 s, share of each chapter"]["met"] is False
+    assert rows["make video hd, cold start / video duration"] == {
+        "figure": "make video hd, cold start / video duration", "before": "1.88x", "now": "not measured",
+        "target": "<= 0.9x", "met": None}
+    with pytest.raises(ValueError, match="--only"):
+        bench.main(["--only", "frames", "--out", str(out)])
