@@ -1,12 +1,15 @@
 """Make chapters presentable without touching them: a generated module of ``<Scene>Slides(Slide, <Scene>)``.
 
 Each generated class mixes manim-slides' ``Slide`` in front of the chapter's scene, so every beat's
-``next_slide`` (see ``scenes/base.py``) becomes a slide with the beat's narration as speaker notes.
+``next_slide`` (see ``scenes/base.py``) becomes a slide with the beat's narration as speaker notes. It also
+records where each beat ends inside its slide (``<Class>.beats.json``): a chapter's closing fade-out is part
+of its last slide's video, but the beat's picture, for posters and the handout, is the frame before it.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 import os
 from pathlib import Path
 
@@ -19,6 +22,8 @@ from pathlib import Path
 
 from manim_slides import Slide
 
+from production.deck_module import BeatEnds, beat_ends_path
+
 OUTPUT = Path({output!r})
 '''
 
@@ -29,10 +34,55 @@ from {module} import {scene}
 
 class {scene}Slides(Slide, {scene}):
     skip_reversing = True  # HTML and PPTX play forwards only; reversing costs a decode of every slide
+    beat_end_hooks = [*{scene}.beat_end_hooks, BeatEnds.hook]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, output_folder=OUTPUT, **kwargs)
+        self.beat_ends = BeatEnds()
+
+    def render(self, *args, **kwargs):
+        super().render(*args, **kwargs)
+        self.beat_ends.write(beat_ends_path(OUTPUT, type(self).__name__))
 '''
+
+
+class BeatEnds:
+    """Where each beat ends inside its slide, counted in frames from the slide's first (exact, from the files)."""
+
+    def __init__(self) -> None:
+        self.ends: list[tuple[str, list[str]]] = []
+
+    @staticmethod
+    def hook(scene: object, key: str) -> None:
+        """``ChapterScene.beat_end_hooks`` entry: the partial movies of the slide so far are the beat's."""
+        section = scene.renderer.file_writer.sections[-1]
+        scene.beat_ends.ends.append((key, section.get_clean_partial_movie_files()))
+
+    def write(self, path: Path) -> None:
+        """After the render, when every partial movie is written: the beats and their frame counts, as JSON."""
+        import av
+
+        def frames(movie: str) -> int:
+            with av.open(movie) as container:
+                stream = container.streams.video[0]
+                return stream.frames or sum(1 for _ in container.decode(stream))
+
+        rows = [{"beat": key, "frames": sum(frames(m) for m in movies)} for key, movies in self.ends]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def beat_ends_path(slides_json: Path, slide_class_name: str) -> Path:
+    return slides_json / f"{slide_class_name}.beats.json"
+
+
+def read_beat_ends(path: Path) -> list[tuple[str, int]]:
+    """(beat key, frames of its slide up to the beat's end) for each slide, in order."""
+    if not path.is_file():
+        raise RuntimeError(f"the render wrote no beat ends ({path}): is the generated deck module current?")
+    return [(str(e["beat"]), int(e["frames"])) for e in json.loads(path.read_text(encoding="utf-8"))]
 
 
 def slide_class(chapter: Chapter) -> str:

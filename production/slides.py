@@ -1,8 +1,9 @@
-"""Presenter outputs in one command: a slide deck (HTML + PPTX) and per-beat clips for every chapter.
+"""Presenter outputs in one command: a slide deck (HTML + PPTX + PDF handout) and per-beat clips for every chapter.
 
 Each chapter is rendered once by ``manim-slides render`` as a generated ``<Scene>Slides(Slide, <Scene>)``,
 silent, transparent and with one saved section per beat. The sections become the clips
-(``media/clips/<chapter>/``); the opaque MP4 clips become the deck's slides (``media/slides/``).
+(``media/clips/<chapter>/``); the opaque MP4 clips become the deck's slides (``media/slides/``), whose
+last frames are the PPTX poster frames and the pictures of the handout (``media/slides/handout.pdf``).
 ``--theme light`` renders for white slide templates into ``media/slides-light`` and ``media/clips-light``.
 
     python -m production.slides --quality hd --theme dark --chapters 1,5 -j 2
@@ -22,7 +23,7 @@ from pathlib import Path
 from production import deck_module, deck_revealjs, lifetime
 from production.clips import GIF_MAX_BYTES, make_chapter_clips, read_sections
 from production.config import MEDIA, ROOT
-from production.deck_convert import DeckFiles, retarget, write_deck
+from production.deck_convert import Beat, DeckFiles, retarget, write_deck
 from production.quality import PRESETS, Quality, preset
 from scenes.chapters import CHAPTERS, Chapter, by_slug
 
@@ -79,6 +80,14 @@ def _sections_index(work: Path, scene_class: str) -> Path:
     return found[-1]
 
 
+def _beats(chapter: Chapter, sections: list[str], ends: list[tuple[str, int]]) -> list[Beat]:
+    """The chapter's slides as beats; the render's sections and its recorded beat ends must name the same beats."""
+    if [key for key, _ in ends] != sections:
+        raise RuntimeError(f"{chapter.slug}: the beat ends recorded ({', '.join(k for k, _ in ends)}) are not "
+                           f"the slides rendered ({', '.join(sections)})")
+    return [Beat(chapter, key, frames) for key, frames in ends]
+
+
 class SlidesBuild:
     """One build of the deck and clips for a quality and a theme."""
 
@@ -111,12 +120,14 @@ class SlidesBuild:
         result = ChapterResult(chapter)
         cls = deck_module.slide_class(chapter)
         (self.slides_json / f"{cls}.json").unlink(missing_ok=True)
+        deck_module.beat_ends_path(self.slides_json, cls).unlink(missing_ok=True)
         log = self.build / "logs" / f"{chapter.slug}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("w", encoding="utf-8") as handle:
             proc = lifetime.run(self.render_command(chapter), cwd=ROOT, env=self.env(), stdout=handle,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        if proc.returncode != 0 or not (self.slides_json / f"{cls}.json").is_file():
+        written = [self.slides_json / f"{cls}.json", deck_module.beat_ends_path(self.slides_json, cls)]
+        if proc.returncode != 0 or not all(p.is_file() for p in written):
             tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-_LOG_TAIL:])
             result.error = f"render failed (exit {proc.returncode}), see {log}:\n{tail}"
         else:
@@ -155,13 +166,15 @@ class SlidesBuild:
         report = Report(results, missing, deck_dir=self.deck_dir, clips_dir=self.clips_dir)
         done = [r for r in results if not r.error]
         if done:
-            configs = []
+            configs, beats = [], []
             for r in done:
                 cls = deck_module.slide_class(r.chapter)
                 sections = read_sections(_sections_index(self.build / "work" / r.chapter.slug, cls))
                 mp4s = [self.clips_dir / r.chapter.slug / f"{s.stem}.mp4" for s in sections]
                 configs.append(retarget(self.slides_json / f"{cls}.json", mp4s))
-            report.deck = write_deck(configs, self.deck_dir, reveal, DECK_TITLE, light=self.theme == "light")
+                beats += _beats(r.chapter, [s.name for s in sections],
+                                deck_module.read_beat_ends(deck_module.beat_ends_path(self.slides_json, cls)))
+            report.deck = write_deck(configs, self.deck_dir, reveal, DECK_TITLE, beats, light=self.theme == "light")
         report.sizes = {"deck": _dir_size(self.deck_dir), "clips": _dir_size(self.clips_dir)}
         report.seconds = time.monotonic() - start
         return report
@@ -172,6 +185,7 @@ def summary(report: Report) -> str:
     if report.deck:
         lines.append(f"deck: {report.deck.slides} slides, {report.deck.html} and {report.deck.pptx} "
                      f"({report.sizes['deck'] / 1e6:.1f} MB with videos and reveal.js)")
+        lines.append(f"handout: {report.deck.handout} (one page per beat: last frame and narration)")
     lines.append(f"clips: {report.clips_dir} ({report.sizes.get('clips', 0) / 1e6:.1f} MB)")
     if report.missing:
         lines.append("missing chapters: " + ", ".join(report.missing))

@@ -1,10 +1,12 @@
-"""The slide deck end to end on chapter 5 at a tiny size: Slide MRO, HTML in headless Chromium (no network), PPTX."""
+"""The slide deck end to end on chapter 5 at a tiny size: Slide MRO, HTML in headless Chromium (no network), PPTX
+with each beat's last frame as its poster, and the PDF handout."""
 
 from __future__ import annotations
 
 import functools
 import http.server
 import importlib.util
+import io
 import json
 import re
 import shutil
@@ -12,13 +14,18 @@ import subprocess
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 from manim_slides import Slide
 from manim_slides.config import PresentationConfig
 from manim_voiceover import VoiceoverScene
+from PIL import Image
 from pptx import Presentation
+from pptx.shapes.picture import Movie
+from pypdf import PdfReader
 
 from production import deck_module, deck_revealjs
+from production.handout import beat_title
 from production.quality import Quality
 from production.slides import SlidesBuild, main, out_dirs, parse_chapters
 from scenes.base import ChapterScene
@@ -128,6 +135,53 @@ def test_pptx_has_one_video_slide_per_beat_with_notes(built):
         assert rels, "each slide embeds its beat's video"
         assert all(r.target_part.content_type == "video/mp4" for r in rels)
         assert slide.notes_slide.notes_text_frame.text == text
+
+
+def _clip_frames(video: Path) -> np.ndarray:
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(video), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                         capture_output=True, check=True).stdout
+    return np.frombuffer(raw, np.uint8).reshape(-1, TINY.height, TINY.width, 3).astype(int)
+
+
+def _beat_ends(built) -> list[tuple[str, int]]:
+    path = deck_module.beat_ends_path(next(built.deck_dir.parent.glob("slides_build/dark-*/slides")),
+                                      deck_module.slide_class(CHAPTER))
+    return deck_module.read_beat_ends(path)
+
+
+def test_pptx_posters_are_each_beats_last_frame(built):
+    """Slides end where their beat's narration ends; the chapter's closing fade-out is not the last beat's picture."""
+    ends = _beat_ends(built)
+    assert [key for key, _ in ends] == list(load_script(CHAPTER.slug))
+    videos = sorted((built.clips_dir / CHAPTER.slug).glob("*.mp4"))
+    deck = Presentation(str(built.deck.pptx))
+    for slide, video, (_, count) in zip(deck.slides, videos, ends, strict=True):
+        (movie,) = [shape for shape in slide.shapes if isinstance(shape, Movie)]
+        poster = np.asarray(Image.open(io.BytesIO(movie.poster_frame.blob)).convert("RGB")).astype(int)
+        frames = _clip_frames(video)
+        assert np.abs(poster - frames[count - 1]).mean() < 0.5
+        assert np.abs(poster - frames[0]).max() > 60, "the beat's result, not its start"
+    *_, (_, last_count) = ends
+    last = _clip_frames(videos[-1])
+    assert last_count < len(last), "chapter 5 fades out after its last beat, inside the last slide"
+    spread = [frame.std(axis=(0, 1)).max() for frame in (last[-1], poster)]
+    assert spread[0] < 1 < 5 < spread[1], "the slide ends on an empty frame; the poster shows the picture"
+
+
+def test_handout_has_a_page_per_beat_with_its_poster(built):
+    script = load_script(CHAPTER.slug)
+    assert built.deck.handout == built.deck_dir / "handout.pdf"
+    reader = PdfReader(built.deck.handout)
+    assert len(reader.pages) == len(script)
+    deck = Presentation(str(built.deck.pptx))
+    for page, key, slide in zip(reader.pages, script, deck.slides, strict=True):
+        text = page.extract_text()
+        assert "Chapter 5 · The prior" in text and beat_title(key) in text
+        assert " ".join(slide.notes_slide.notes_text_frame.text.split()) in " ".join(text.split())
+        (image,) = page.images
+        (movie,) = [shape for shape in slide.shapes if isinstance(shape, Movie)]
+        poster = np.asarray(Image.open(io.BytesIO(movie.poster_frame.blob)).convert("RGB")).astype(int)
+        assert np.abs(np.asarray(image.image.convert("RGB")).astype(int) - poster).max() <= 1
 
 
 def _serve(directory: Path):
