@@ -416,7 +416,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, default=3, help="runs per figure; medians are reported (default 3)")
     p.add_argument("--quick", action="store_true", help=f"quick look: chapters {', '.join(QUICK_CHAPTERS)}, one run "
                    "each, no whole video, no scaling, no 4K, 2 s quality samples at 854x480@15")
-    p.add_argument("--chapters", help="comma-separated chapter numbers or slugs (default: all)")
+    p.add_argument("--chapters", help="comma-separated chapter numbers or slugs of the per-chapter and voice "
+                   "figures (default: all)")
+    p.add_argument("--video-chapters", help="chapters of the whole-video, quality and pacing figures (default: all, "
+                   "the complete video)")
     p.add_argument("--size", default="1920x1080@60", help="chapter figures' WIDTHxHEIGHT@FPS (default 1920x1080@60)")
     p.add_argument("--only", help=f"run only these sections (comma-separated: {', '.join(SECTIONS)}); "
                    "the same as --no-... for all the others")
@@ -503,9 +506,10 @@ def main(argv: list[str] | None = None) -> int:
         raise ValueError(f"--sample-seconds must be within 0..600, got {sample_seconds:g}")
     skipped = _skipped(args)
     chosen = [by_slug(s.strip()) for s in args.chapters.split(",")] if args.chapters else list(CHAPTERS)
+    whole = [by_slug(s.strip()) for s in args.video_chapters.split(",")] if args.video_chapters else list(CHAPTERS)
     runs = args.runs
     if args.quick:
-        chosen, runs = [by_slug(s) for s in QUICK_CHAPTERS], 1
+        chosen, whole, runs = [by_slug(s) for s in QUICK_CHAPTERS], [by_slug(s) for s in QUICK_CHAPTERS], 1
     qualities = [q.strip() for q in args.video_qualities.split(",") if q.strip()]
     from production.quality import preset
 
@@ -548,7 +552,7 @@ def main(argv: list[str] | None = None) -> int:
 
         video = results.get("video") if args.update and isinstance(results.get("video"), dict) else {}
         results["video"] = video
-        only = ",".join(ch.slug for ch in chosen) if args.chapters else ""
+        only = ",".join(ch.slug for ch in whole) if args.video_chapters or args.quick else ""
         for quality in qualities:
             print(f"whole video at {quality}: make video cold, warm (--force), unchanged", flush=True)
             video[quality] = {**video_figures(quality, args.jobs, args.media / "video" / quality, args.video_voice,
@@ -556,7 +560,7 @@ def main(argv: list[str] | None = None) -> int:
             write_results(results, args.out)
     if "quality" not in skipped:
         print(f"quality: {sample_seconds:g} s of each chapter, delivery encode against lossless", flush=True)
-        results["quality"] = {**quality_figures(chosen, quality_size, args.media / "quality", sample_seconds),
+        results["quality"] = {**quality_figures(whole, quality_size, args.media / "quality", sample_seconds),
                               "measured": section}
         write_results(results, args.out)
     if "pacing" not in skipped:
@@ -566,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
             print("pacing: no hd chapter renders to measure (run the video section or give --pacing-dir)")
         else:
             print(f"pacing of the chapter renders in {folder}", flush=True)
-            results["pacing"] = {**pacing_figures([ch.slug for ch in chosen], folder), "measured": section}
+            results["pacing"] = {**pacing_figures([ch.slug for ch in whole], folder), "measured": section}
             write_results(results, args.out)
     if "4k" not in skipped:
         ch = by_slug(args.memory_4k_chapter)

@@ -25,8 +25,9 @@ from production import cache, lifetime
 from production.config import ROOT
 from production.stages import STAGES
 
-#: Shares of a run's wall time: the chapter stages, then what follows the last chapter.
-SHARES = (*STAGES, "assembly")
+#: Shares of a run's wall time: the chapter stages, each worker's start-up (process start, imports, and the
+#: renderer's checks of the finished file), what follows the last chapter, and the rest.
+SHARES = (*STAGES, "startup", "assembly", "other")
 
 
 def _children_cpu() -> float:
@@ -84,8 +85,9 @@ def run_figures(media: Path, quality: str, run: dict[str, float]) -> dict:
     packaging after the last chapter, CPU, peak memory per worker and the upload file.
 
     The chapters render ``-j`` at a time, so a stage's share of the run is its share of the workers' summed
-    wall time, scaled to the part of the run before the last chapter finished; ``assembly`` is everything after
-    it, and ``other`` the rest (CLI start-up, cache keys, starting the workers)."""
+    time (as the renderer saw it, start-up included), scaled to the part of the run before the last chapter
+    finished; ``assembly`` is everything after it, and ``other`` the rest (the CLI's own start-up and checks,
+    and any time a worker slot stood idle)."""
     entries = cache.chapter_entries(cache.load_manifest(media / "render" / "manifest.json"))
     prefix = f"{quality}/"
     mine = {k[len(prefix):]: e for k, e in entries.items() if k.startswith(prefix)}
@@ -94,9 +96,11 @@ def run_figures(media: Path, quality: str, run: dict[str, float]) -> dict:
     last = max((e.rendered_at for e in fresh.values()), default=None)
     packaging = min(wall, max(0.0, run["ended"] - last)) if last is not None else wall
     sums = {stage: sum(e.stages.get(f"{stage}_s", 0.0) for e in fresh.values()) for stage in STAGES}
+    sums["startup"] = sum(max(0.0, e.render_seconds - e.stages.get("wall_s", e.render_seconds))
+                          for e in fresh.values())
     worker_wall = sum(sums.values())
     scale = (wall - packaging) / wall / worker_wall if worker_wall > 0 and wall > 0 else 0.0
-    shares = {stage: sums[stage] * scale for stage in STAGES}
+    shares = {stage: seconds * scale for stage, seconds in sums.items()}
     shares["assembly"] = packaging / wall if wall > 0 else 0.0
     shares["other"] = max(0.0, 1.0 - sum(shares.values()))
     encode_cpu = sum(e.stages.get("encode_cpu_s", 0.0) for e in fresh.values())

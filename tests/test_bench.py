@@ -307,9 +307,11 @@ def test_run_figures_from_the_manifest_and_the_package(tmp_path: Path) -> None:
     assert fig["packaging_after_last_chapter_s"] == pytest.approx(20.0)
     shares = fig["shares"]
     assert shares["assembly"] == pytest.approx(0.2)
-    # 80 s before the last chapter finished, 80 worker-seconds: tex is 10 of them -> 10 % of the run
-    assert shares["tex"] == pytest.approx(0.1) and shares["frames"] == pytest.approx(0.4)
-    assert sum(shares.values()) == pytest.approx(1.0)
+    # 80 s before the last chapter finished, 82 worker-seconds (1 s start-up each): tex is 10 of them
+    assert shares["tex"] == pytest.approx(0.8 * 10 / 82, abs=1e-4)
+    assert shares["frames"] == pytest.approx(0.8 * 40 / 82, abs=1e-4)
+    assert shares["startup"] == pytest.approx(0.8 * 2 / 82, abs=1e-4) and shares["other"] == pytest.approx(0, abs=1e-4)
+    assert sum(shares.values()) == pytest.approx(1.0, abs=1e-3)
     assert fig["encode_cpu_share"] == pytest.approx(0.2) and fig["peak_mib_per_worker"] == 900.0
     assert fig["upload_mb"] == pytest.approx(3.0)
 
@@ -326,7 +328,7 @@ def test_bench_main_runs_sections_alone_and_fills_the_targets(tmp_path: Path) ->
                     "color=c=gray:s=160x90:r=15:d=8", "-filter_complex", "[0][1]overlay=enable='gte(t,1)'",
                     "-pix_fmt", "yuv420p", str(renders / "ch06_posterior.mp4")], check=True)
     out = tmp_path / "results.json"
-    assert bench.main(["--only", "pacing", "--chapters", "5,6,7", "--pacing-dir", str(renders), "--out", str(out),
+    assert bench.main(["--only", "pacing", "--video-chapters", "5,6,7", "--pacing-dir", str(renders), "--out", str(out),
                        "--media", str(tmp_path / "scratch")]) == 0
     results = json.loads(out.read_text())
     pacing = results["pacing"]
