@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,30 +64,25 @@ def missing_glyphs(text: str, fonts: Sequence[Path]) -> list[str]:
     return list(dict.fromkeys(ch for ch in text if not ch.isspace() and ord(ch) not in have))
 
 
-def _texts(page: HandoutPage) -> dict[str, list[str]]:
-    """Each font style and the texts set in it on ``page``."""
-    return {"": [_chapter_line(page.chapter), page.narration], "B": [beat_title(page.beat)]}
-
-
 def _chapter_line(chapter: Chapter) -> str:
     return f"Chapter {chapter.number} · {chapter.title}"
 
 
-def check_fonts(pages: Sequence[HandoutPage], title: str) -> None:
-    """Refuse text that no font of ``FONTS`` can draw, and fonts that are not installed."""
+def check_fonts(beats: Iterable[tuple[Chapter, str, str]], title: str) -> None:
+    """Refuse fonts that are not installed and text that no font of ``FONTS`` can draw; ``beats`` are
+    (chapter, narration heading, narration) in page order."""
     absent = [str(p) for styles in FONTS.values() for p in styles.values() if not p.is_file()]
     if absent:
         raise RuntimeError(f"handout font not found: {', '.join(absent)}: run `make setup` "
                            f"(or apt-get install {FONT_PACKAGES})")
     problems = []
-    for number, page in enumerate(pages, start=1):
-        for style, texts in _texts(page).items():
-            if number == 1 and style == "":
-                texts = [*texts, title]
-            gaps = missing_glyphs(" ".join(texts), [styles[style] for styles in FONTS.values()])
+    for number, (chapter, beat, narration) in enumerate(beats, start=1):
+        texts = {"": [_chapter_line(chapter), narration, title], "B": [beat_title(beat)]}
+        for style, parts in texts.items():
+            gaps = missing_glyphs(" ".join(parts), [styles[style] for styles in FONTS.values()])
             if gaps:
                 chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in gaps)
-                problems.append(f"page {number} ({page.chapter.slug} {page.beat}): no font draws {chars}")
+                problems.append(f"page {number} ({chapter.slug} {beat}): no font draws {chars}")
     if problems:
         raise ValueError("handout: " + "; ".join(problems) + ": reword the narration or the title")
 
@@ -157,7 +152,7 @@ def write_handout(pages: Sequence[HandoutPage], dest: Path, title: str) -> Path:
     """Write the handout PDF to ``dest``: built to a temporary name in the same folder, then renamed."""
     if not pages:
         raise ValueError("pages must hold at least one beat")
-    check_fonts(pages, title)
+    check_fonts([(p.chapter, p.beat, p.narration) for p in pages], title)
     pdf = _Handout(title, len(pages))
     for number, page in enumerate(pages, start=1):
         pdf.beat_page(number, page)

@@ -24,8 +24,10 @@ from production import deck_module, deck_revealjs, lifetime
 from production.clips import GIF_MAX_BYTES, make_chapter_clips, read_sections
 from production.config import MEDIA, ROOT
 from production.deck_convert import Beat, DeckFiles, retarget, write_deck
+from production.handout import check_fonts
 from production.quality import PRESETS, Quality, preset
 from scenes.chapters import CHAPTERS, Chapter, by_slug
+from scenes.narration import load_script
 
 THEMES = ("dark", "light")
 DECK_TITLE = "From MLE to MAP: L2 regularization is Bayesian in disguise"
@@ -156,6 +158,7 @@ class SlidesBuild:
             self.out(f"  skipped {slug}: {reason}")
         if not ready:
             raise RuntimeError("no chapter can be rendered: " + "; ".join(f"{s}: {r}" for s, r in missing.items()))
+        check_fonts([(c, key, text) for c in ready for key, text in load_script(c.slug).items()], DECK_TITLE)
         reveal = deck_revealjs.fetch(self.media / "slides_build" / "npm")
         deck_module.write_module(ready, self.module, self.slides_json)
         q = self.quality

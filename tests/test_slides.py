@@ -24,7 +24,7 @@ from pptx import Presentation
 from pptx.shapes.picture import Movie
 from pypdf import PdfReader
 
-from production import deck_module, deck_revealjs
+from production import deck_module, deck_revealjs, handout
 from production.handout import beat_title
 from production.quality import Quality
 from production.slides import SlidesBuild, main, out_dirs, parse_chapters
@@ -102,6 +102,13 @@ def test_bad_arguments_are_refused(tmp_path, capsys):
     assert "chapter must be one of" in capsys.readouterr().err
     assert [c.number for c in parse_chapters("5, 1")] == [1, 5]
     assert out_dirs(tmp_path, "light") == (tmp_path / "slides-light", tmp_path / "clips-light")
+
+
+def test_a_missing_handout_font_stops_the_build_before_rendering(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(handout.FONTS, "dejavu", {"": tmp_path / "gone.ttf", "B": tmp_path / "gone-bold.ttf"})
+    assert main(["--chapters", "5", "--quality", "preview", "--media", str(tmp_path)]) == 2
+    assert f"handout font not found: {tmp_path / 'gone.ttf'}" in capsys.readouterr().err
+    assert not (tmp_path / "slides_build").exists()
 
 
 def test_offline_check_flags_cdn_and_missing_files(tmp_path):
