@@ -5,6 +5,7 @@ PKGS=(libcairo2-dev libpango1.0-dev pkg-config ffmpeg
       texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
       texlive-science cm-super dvisvgm espeak-ng sox
       fonts-cmu  # the on-screen text face (Computer Modern Unicode, SIL OFL 1.1)
+      fonts-dejavu-core  # the PDF handout's fallback for the few glyphs CMU lacks (subscript i)
       chromium)  # chromium: headless check of the HTML slide deck
 PKGS+=("$@")
 missing=()
