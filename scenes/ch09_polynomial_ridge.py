@@ -1,4 +1,8 @@
-"""Chapter 9: polynomial ridge playground: as the degree rises the MLE fit goes wild, the MAP fit stays calm."""
+"""Chapter 9: polynomial ridge playground: as the degree rises the MLE fit goes wild, the MAP fit stays calm.
+
+Each visual starts on the bookmark of the words that name it (scenes/narration/ch09_polynomial_ridge.md): the
+degree steps as its values are spoken, a curve thickens when its behaviour is named, a readout grows when read.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ from manim import (
     RIGHT,
     UP,
     UR,
+    Animation,
     Circle,
+    Circumscribe,
     Create,
     Dot,
     FadeIn,
@@ -18,9 +24,12 @@ from manim import (
     Line,
     Polygon,
     SurroundingRectangle,
+    UpdateFromAlphaFunc,
     ValueTracker,
     VGroup,
+    VMobject,
     Write,
+    there_and_back,
 )
 
 from mathcore import parameters as P
@@ -29,11 +38,15 @@ from mathcore.polynomial import PolyFit, degree_blend, fit_ridge
 from mathcore.regularization import sigma_from_lambda
 from scenes import style as S
 from scenes.base import ChapterScene
-from scenes.parts import ArrayCurve, Readout, ctex, label, make_axes
+from scenes.parts import ArrayCurve, Readout, ctex, flare, label, make_axes, pulse
 
 #: Layout: how many x samples the fit curves are drawn with, and the plot's y window.
 CURVE_SAMPLES = 600
 Y_VIEW = (-1.0, 2.0, 1.0)
+#: The drag back down at degree eleven goes in this many nudges.
+NUDGES = 4
+#: Shortest animation a bookmark cue plays when the next bookmark is close.
+MIN_CUE = 0.25
 
 
 def cursor() -> Polygon:
@@ -41,6 +54,12 @@ def cursor() -> Polygon:
     tip = [(0.0, 0.0), (0.0, -0.46), (0.11, -0.35), (0.2, -0.55), (0.27, -0.52), (0.18, -0.33), (0.33, -0.33)]
     glyph = Polygon(*[np.array([x, y, 0.0]) for x, y in tip], color=S.BACKGROUND, stroke_width=2)
     return glyph.set_fill(S.TEXT, opacity=1.0)
+
+
+def live_flare(curve: VMobject, widen: float = 2.2) -> Animation:
+    """Thicken a curve and back while its updater keeps redrawing it (parts.flare pauses the updater)."""
+    base = curve.get_stroke_width()
+    return UpdateFromAlphaFunc(curve, lambda m, a: m.set_stroke(width=base * (1 + (widen - 1) * there_and_back(a))))
 
 
 class PolynomialRidgeScene(ChapterScene):
@@ -82,7 +101,15 @@ class PolynomialRidgeScene(ChapterScene):
         curve.add_updater(lambda m: m.set_data(self.xs, self.curve_values(lam)))
         return curve
 
-    # --- beats ---
+    # --- timing by the words ---
+    def cue(self, t, mark: str, *animations: Animation, run_time: float = 1.0, until: str | None = None) -> None:
+        """Play ``animations`` from bookmark ``mark``; with ``until`` they end by that later bookmark."""
+        self.wait_until_bookmark(mark)
+        if until is not None:
+            run_time = max(MIN_CUE, min(run_time, t.time_until_bookmark(until)))
+        self.play(*animations, run_time=run_time)
+
+    # --- layout ---
     def build_plot(self) -> None:
         self.plot = make_axes((*P.UNIT_DOMAIN, 0.2), Y_VIEW, 8.4, 6.3, "x", "y", numbers=False)
         self.axes = self.plot.axes
@@ -99,76 +126,107 @@ class PolynomialRidgeScene(ChapterScene):
         loss = [r"\sum_i", r"\big(", "y_i", "-", "f(", "x_i", r")\big)^2"]
         mle_tex = ctex(*loss, size=S.LABEL_SIZE)
         map_tex = ctex(*loss, "+", r"\lambda", r"\|", "w", r"\|^2", size=S.LABEL_SIZE)
+        self.penalty = VGroup(*map_tex.submobjects[len(loss):])
         rows = VGroup()
         for name, color, tex in (("MLE", S.LIKELIHOOD, mle_tex), ("MAP / ridge", S.POSTERIOR, map_tex)):
             swatch = Line(LEFT * 0.3, RIGHT * 0.3, color=color, stroke_width=6)
             head = VGroup(swatch, label(name, S.LABEL_SIZE, color)).arrange(RIGHT, buff=0.2)
             rows.add(VGroup(head, tex).arrange(DOWN, aligned_edge=LEFT, buff=0.15))
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         self.legend = rows
         self.degree_readout = Readout(r"\text{degree}", lambda: self.shown_degree(), S.TEXT, decimals=0)
         self.lambda_readout = Readout(r"\lambda", lambda: P.PLAYGROUND_LAMBDA, S.LAMBDA, decimals=2)
-        self.knobs = VGroup(self.degree_readout, self.lambda_readout).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        # One row for both knobs, so the prior's note fits under the norms.
+        self.knobs = VGroup(self.degree_readout, self.lambda_readout).arrange(RIGHT, buff=0.6, aligned_edge=DOWN)
         self.mle_norm = Readout(r"\|w\|_{\mathrm{MLE}}", lambda: self.fit(0.0).weight_norm, S.LIKELIHOOD,
                                 size=S.LABEL_SIZE)
         self.map_norm = Readout(r"\|w\|_{\mathrm{MAP}}", lambda: self.fit(P.PLAYGROUND_LAMBDA).weight_norm,
                                 S.POSTERIOR, size=S.LABEL_SIZE)
         self.norms = VGroup(self.mle_norm, self.map_norm).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        column = VGroup(self.legend, self.knobs, self.norms).arrange(DOWN, aligned_edge=LEFT, buff=0.6)
+        column = VGroup(self.legend, self.knobs, self.norms).arrange(DOWN, aligned_edge=LEFT, buff=0.5)
         column.to_corner(UR, buff=S.MARGIN).shift(LEFT * 0.2)
 
+    # --- beats ---
     def playground_beat(self) -> None:
         self.build_plot()
         self.build_panel()
         with self.beat("playground") as t:
             self.play(Create(self.plot), run_time=1.0)
-            self.play(FadeIn(self.dots, lag_ratio=0.1), run_time=1.0)
-            self.play(Create(self.mle), FadeIn(self.legend[0]), run_time=1.2)
-            self.play(Create(self.ridge), FadeIn(self.legend[1]), run_time=1.2)
-            self.play(FadeIn(self.knobs, shift=UP * 0.2), run_time=min(1.0, max(0.5, t.duration - 4.4)))
+            self.cue(t, "points", FadeIn(self.dots, lag_ratio=0.1), until="degree")
+            self.cue(t, "degree", FadeIn(self.knobs, shift=UP * 0.2, scale=1.2), until="orange")
+            self.cue(t, "orange", Create(self.mle), FadeIn(self.legend[0]), run_time=1.3, until="green")
+            self.cue(t, "green", Create(self.ridge), FadeIn(self.legend[1]), run_time=1.3, until="penalty")
+            self.cue(t, "penalty", pulse(*self.penalty), Indicate(self.lambda_readout, color=S.LAMBDA),
+                     run_time=1.0)
 
-    def drag_to_height(self, target: float, run_time: float) -> None:
-        """Grab the dragged point with the cursor, move it to ``target`` and let go."""
+    def grab(self) -> VGroup:
+        """The cursor and a ring on the dragged point, both following it."""
         dot = self.dots[self.drag_index]
         ring = Circle(radius=0.2, color=S.DATA, stroke_width=3).move_to(dot)
-        hand = cursor().move_to(dot.get_center(), aligned_edge=UP + LEFT).shift(RIGHT * 0.08 + DOWN * 0.08)
+        hand = cursor().move_to(dot.get_center() + np.array([0.08, -0.08, 0.0]), aligned_edge=UP + LEFT)
         ring.add_updater(lambda m: m.move_to(dot))
         hand.add_updater(lambda m: m.move_to(dot.get_center() + np.array([0.08, -0.08, 0.0]),
                                              aligned_edge=UP + LEFT))
-        self.play(FadeIn(hand, shift=UP * 0.3 + LEFT * 0.3), Create(ring), run_time=0.6)
-        self.play(self.point_y.animate.set_value(target), run_time=run_time)
-        self.play(FadeOut(hand), FadeOut(ring), run_time=0.5)
+        return VGroup(hand, ring)
 
     def drag_beat(self) -> None:
+        self.grip_up = grip = self.grab()
         with self.beat("drag_point") as t:
-            self.drag_to_height(self.drag_to, run_time=max(1.5, t.duration * 0.45))
+            self.cue(t, "pull", FadeIn(grip[0], shift=UP * 0.3 + LEFT * 0.3), Create(grip[1]), run_time=0.5)
+            rise = max(MIN_CUE, t.time_until_bookmark("bend"))
+            self.play(self.point_y.animate.set_value(self.drag_to), run_time=rise)
+            self.cue(t, "bend", flare(self.mle), flare(self.ridge), run_time=1.0, until="low")
+            self.cue(t, "low", pulse(self.degree_readout), FadeOut(grip), run_time=0.8)
 
     def degree_beat(self) -> None:
-        steps = np.diff(P.PLAYGROUND_DEGREES)
+        steps = dict(zip(("d6", "d8", "d10", "d11"), P.PLAYGROUND_DEGREES[1:], strict=True))
+        marks = [*steps, "thread"]
         with self.beat("degree_rises") as t:
             self.play(FadeIn(self.norms, shift=UP * 0.2), run_time=0.6)
-            move = min(0.6, 0.5 * t.duration / steps.sum())
-            hold = max(0.4, (0.85 * t.duration - 0.6 - move * steps.sum()) / len(steps))
-            for target in P.PLAYGROUND_DEGREES[1:]:
-                while self.shown_degree() < target:
-                    self.play(self.degree.animate.set_value(self.shown_degree() + 1), run_time=move)
-                self.wait(hold)
+            for mark, following in zip(marks, marks[1:], strict=False):
+                self.cue(t, mark, self.degree.animate.set_value(steps[mark]), run_time=0.6, until=following)
+            self.cue(t, "thread", *(Indicate(d, color=S.TEXT, scale_factor=1.5) for d in self.dots), run_time=1.2)
+            self.cue(t, "whip", flare(self.mle, widen=2.4), run_time=1.2)
+            self.cue(t, "calm", flare(self.ridge, widen=2.0), run_time=1.2)
+            self.cue(t, "norms", pulse(self.mle_norm, self.map_norm, scale=1.15), run_time=1.0)
+            self.cue(t, "explode", pulse(self.mle_norm, scale=1.3), run_time=0.8)
 
     def drag_high_degree_beat(self) -> None:
+        home = float(self.data.y[self.drag_index])
+        heights = np.linspace(self.drag_to, home, NUDGES + 1)[1:]
+        self.grip_down = grip = self.grab()
         with self.beat("drag_high_degree") as t:
-            self.drag_to_height(float(self.data.y[self.drag_index]), run_time=max(2.0, t.duration * 0.5))
+            self.cue(t, "drag", FadeIn(grip[0], shift=UP * 0.3 + LEFT * 0.3), Create(grip[1]), run_time=0.5)
+            first = heights[: NUDGES - 2]
+            gap = t.time_until_bookmark("convulse") / len(first)
+            for y in first:
+                self.play(self.point_y.animate.set_value(y), run_time=0.6 * gap)
+                self.wait(0.4 * gap)
+            self.cue(t, "convulse", self.point_y.animate.set_value(heights[-2]), live_flare(self.mle), run_time=1.4)
+            self.cue(t, "barely", self.point_y.animate.set_value(heights[-1]), live_flare(self.ridge), run_time=1.0)
+            self.play(FadeOut(grip), run_time=0.4)
 
     def prior_beat(self) -> None:
         prior = ctex(r"p(", "w", ")", "=", r"\mathcal{N}(0,", r"\sigma", "^2", "I)",
                      colors={r"p(": S.PRIOR, ")": S.PRIOR}, size=S.LABEL_SIZE)
         self.prior_sigma = sigma_from_lambda(P.PLAYGROUND_LAMBDA, self.data.meta["noise"])
-        link = ctex(r"\sigma", "=", r"{", r"\sigma_n", r"\over", r"\sqrt{", r"\lambda", "}}", r"\approx",
-                    f"{self.prior_sigma:.2f}", colors={f"{self.prior_sigma:.2f}": S.PRIOR}, size=S.LABEL_SIZE)
+        noise = f"{self.data.meta['noise']:.2f}"
+        lam = f"{P.PLAYGROUND_LAMBDA:g}"
+        link = ctex(r"\sigma", "=", r"{", r"\sigma_n", r"\over", r"\sqrt{", r"\lambda", "}}", "=",
+                    "{", noise, r"\over", r"\sqrt{", lam, "}}", r"\approx", f"{self.prior_sigma:.2f}",
+                    colors={noise: S.NOISE, lam: S.LAMBDA, f"{self.prior_sigma:.2f}": S.PRIOR}, size=S.LABEL_SIZE)
+        self.prior_tex = prior
+        self.ratio, self.width_tex = ratio, width = VGroup(*link.submobjects[:-2]), VGroup(*link.submobjects[-2:])
         note = VGroup(prior, link).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        note.next_to(self.norms, DOWN, buff=0.5, aligned_edge=LEFT)
-        box = SurroundingRectangle(self.norms, color=S.POSTERIOR, buff=0.15, corner_radius=0.1)
+        note.next_to(self.norms, DOWN, buff=0.45, aligned_edge=LEFT)
+        self.norm_box = box = SurroundingRectangle(self.map_norm, color=S.POSTERIOR, buff=0.12, corner_radius=0.1)
         with self.beat("prior_at_work") as t:
-            self.play(Create(box), Indicate(self.map_norm, color=S.POSTERIOR), run_time=1.2)
-            self.play(Write(note), run_time=min(2.0, t.duration * 0.3))
+            self.cue(t, "prior", Write(prior), live_flare(self.ridge), run_time=1.2)
+            self.cue(t, "lam", pulse(self.lambda_readout), run_time=0.8)
+            self.cue(t, "noise", Write(ratio), run_time=1.5)
+            self.cue(t, "width", Write(width), run_time=0.8)
+            self.play(Circumscribe(width, color=S.PRIOR, buff=0.08), run_time=1.0)
+            self.cue(t, "twelve", *(Indicate(d, color=S.TEXT, scale_factor=1.5) for d in self.dots), run_time=1.2)
+            self.cue(t, "huge", pulse(self.mle_norm, scale=1.25), Create(box), run_time=0.9)
         self.play(FadeOut(VGroup(self.plot, self.dots, self.mle, self.ridge, self.legend, self.knobs,
                                  self.norms, box, note)), run_time=0.8)

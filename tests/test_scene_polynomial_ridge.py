@@ -9,9 +9,25 @@ from mathcore.datasets import polynomial_playground
 from mathcore.polynomial import degree_blend, fit_ridge
 from scenes import style as S
 from scenes.ch09_polynomial_ridge import PolynomialRidgeScene
-from tests.scene_harness import colour_hits, frame_at_beat, run_scene
+from scenes.narration import load_script
+from scenes.segments import bookmarks
+from tests.scene_harness import colour_hits, first_play_of, frame_at_beat, recording, run_scene
 
 BEATS = ["playground", "drag_point", "degree_rises", "drag_high_degree", "prior_at_work"]
+#: What each bookmark of the narration sets in motion (the mobject its visual animates).
+CUES = {
+    "points": lambda s: s.dots, "degree": lambda s: s.knobs, "orange": lambda s: s.mle,
+    "green": lambda s: s.ridge, "penalty": lambda s: s.penalty,
+    "pull": lambda s: s.grip_up, "bend": lambda s: s.mle, "low": lambda s: s.degree_readout,
+    "d6": lambda s: s.degree, "d8": lambda s: s.degree, "d10": lambda s: s.degree, "d11": lambda s: s.degree,
+    "thread": lambda s: s.dots, "whip": lambda s: s.mle, "calm": lambda s: s.ridge,
+    "norms": lambda s: s.map_norm, "explode": lambda s: s.mle_norm,
+    "drag": lambda s: s.grip_down, "convulse": lambda s: s.mle, "barely": lambda s: s.ridge,
+    "prior": lambda s: s.prior_tex, "lam": lambda s: s.lambda_readout, "noise": lambda s: s.ratio,
+    "width": lambda s: s.width_tex, "twelve": lambda s: s.dots, "huge": lambda s: s.mle_norm,
+}
+#: Frame time of the scene harness (6 fps): a cue may start one frame off its bookmark.
+FRAME = 1 / 6 + 1e-6
 
 
 def reference_coef(x, y, degree, lam):
@@ -53,7 +69,19 @@ def probe(scene, key):
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    return run_scene(PolynomialRidgeScene, probe, tmp_path_factory.mktemp("ch09"))
+    return run_scene(recording(PolynomialRidgeScene), probe, tmp_path_factory.mktemp("ch09"))
+
+
+def test_every_bookmark_starts_the_visual_it_names(run):
+    scene, _ = run
+    script = load_script(PolynomialRidgeScene.chapter)
+    marks = [(beat, m) for beat, text in script.items() for m in bookmarks(text)]
+    used = {(beat, m): at for beat, m, at in scene.marks_used}
+    assert sorted(used) == sorted(marks) and sorted(m for _, m in marks) == sorted(CUES)
+    for (_, mark), at in used.items():
+        target = CUES[mark]
+        start = first_play_of(scene, target(scene), after=at - FRAME)
+        assert start is not None and abs(start - at) <= FRAME, f"{mark}: bookmark at {at:.2f} s, visual at {start}"
 
 
 def test_beats_follow_the_storyboard(run):
