@@ -62,7 +62,7 @@ def chapter_sample(module: str, scene: str, size: tuple[int, int, int], media: P
     keep = media / "sample"
     keep.mkdir(parents=True, exist_ok=True)
     files = {}
-    for name, env in (("delivery", {}), ("lossless", LOSSLESS_ENV)):
+    for name, env in (("delivery", {"MLE2MAP_LOSSLESS": "0"}), ("lossless", LOSSLESS_ENV)):
         result = run_child("timed", module, scene, size, media, env=env, plays=(first, last),
                            keep=keep / f"{name}.mp4")
         files[name] = Path(result["kept"])
