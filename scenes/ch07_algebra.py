@@ -16,40 +16,47 @@ from manim import (
     RIGHT,
     UL,
     UP,
+    Animation,
+    Axes,
     Brace,
+    Circumscribe,
     Create,
+    DashedLine,
     Dot,
     FadeIn,
     FadeOut,
-    LaggedStart,
     Line,
     ManimColor,
     MathTex,
     ReplacementTransform,
     SurroundingRectangle,
+    Transform,
     TransformMatchingTex,
     VGroup,
     Write,
+    config,
+    there_and_back,
 )
 
 from mathcore import parameters as P
 from mathcore.datasets import house_prices
+from mathcore.densities import gaussian_pdf
 from mathcore.likelihood import log_likelihood
 from mathcore.objectives import descent_path
-from mathcore.posterior import log_posterior_unnormalised
+from mathcore.posterior import log_posterior_unnormalised, map_slope, posterior_curve
 from mathcore.prior import gaussian_prior_logpdf
 from mathcore.regularization import lambda_from_sigmas
 from scenes import style as S
 from scenes.base import ChapterScene
-from scenes.parts import ArrayCurve, ctex, label, make_axes
+from scenes.parts import ArrayCurve, ctex, flare, label, make_axes, pulse
 
 Part = tuple[str, str] | tuple[str, str, ManimColor]
-EQ_SIZE = S.HEADING_SIZE
+EQ_SIZE = 46
 PLOT_W = (0.0, 4.0, 1.0)
 PLOT_Y = (0.0, 45.0, 15.0)
-#: Equation heights: above the plot while it is on screen, then nearer the middle.
-EQ_Y_HIGH, EQ_Y_LOW = 2.8, 1.7
-LOW_STEPS = ("factor_out", "lambda_appears")
+#: The loss plot (width, height) keeps the lower left through the whole chapter; the algebra runs above it.
+PLOT_SIZE = (6.6, 2.8)
+EQ_Y = 2.85
 
 
 def keyed_tex(parts: Sequence[Part], size: float = EQ_SIZE) -> MathTex:
@@ -120,22 +127,40 @@ class AlgebraScene(ChapterScene):
         self.lambda_beat()
         self.ridge_beat()
 
+    # -- timing ---------------------------------------------------------------------------------
+    def until(self, t: object, mark: str, most: float) -> float:
+        """A run time that ends by bookmark ``mark`` (at most ``most`` seconds, at least one frame)."""
+        return max(min(t.time_until_bookmark(mark), most), 1.0 / config.frame_rate)
+
+    def at(self, mark: str, *animations: Animation, until: str | None = None, most: float = 1.2) -> None:
+        """Wait for bookmark ``mark``, then play what the words there name: until bookmark ``until`` (at most
+        ``most`` seconds), or for ``most`` seconds."""
+        self.wait_until_bookmark(mark)
+        self.play(*animations, run_time=self.until(self.current_tracker, until, most) if until else most)
+
     # -- layout ---------------------------------------------------------------------------------
     def build_steps(self) -> dict[str, MathTex]:
-        """All algebra steps, placed with their relation signs on one vertical line."""
+        """All algebra steps, placed with their relation signs on one vertical line at the top of the frame."""
         steps = {name: keyed_tex(parts) for name, parts in STEPS.items() if name != "lambda_def"}
         widest = max(steps.values(), key=lambda m: m.width)
         widest.move_to(ORIGIN)
         eq_x = key_part(widest, "eq").get_center()[0]
-        for name, tex in steps.items():
-            tex.set_y(EQ_Y_LOW if name in LOW_STEPS else EQ_Y_HIGH)
+        for tex in steps.values():
+            tex.set_y(EQ_Y)
             tex.shift(RIGHT * (eq_x - key_part(tex, "eq").get_center()[0]))
-        steps["lambda_def"] = keyed_tex(STEPS["lambda_def"])
+        steps["lambda_def"] = keyed_tex(STEPS["lambda_def"], size=EQ_SIZE * 1.1)
         return steps
 
     def plot_grid(self) -> np.ndarray:
         w = P.w_grid()
         return w[(w >= PLOT_W[0]) & (w <= PLOT_W[1])]
+
+    def neg_log_posterior(self, w: np.ndarray) -> np.ndarray:
+        return -log_posterior_unnormalised(w, self.data.x, self.data.y, self.sigma_n, self.sigma)
+
+    def panel_x(self) -> float:
+        """Centre of the column right of the loss plot."""
+        return (self.plot.get_right()[0] + S.FRAME_W / 2 - S.MARGIN) / 2
 
     # -- beats ----------------------------------------------------------------------------------
     def why_losses_beat(self) -> None:
@@ -144,10 +169,10 @@ class AlgebraScene(ChapterScene):
                 ("Ten million weights: an n × n system, O(n³).", S.TEXT),
                 ("ReLU networks: no closed form at all.", S.TEXT),
                 ("So: write a loss, walk downhill.", S.POSTERIOR)]
-        self.bullets = VGroup(*[label(text, S.LABEL_SIZE, color) for text, color in rows])
-        self.bullets.arrange(DOWN, aligned_edge=LEFT, buff=0.25).to_corner(UL, buff=S.MARGIN + 0.1)
-        self.plot = make_axes(PLOT_W, PLOT_Y, 7.2, 2.7, "w (slope)", None)
-        self.plot.to_corner(DOWN + LEFT, buff=S.MARGIN).shift(RIGHT * 1.1)
+        self.bullets = VGroup(*[label(text, S.HEADING_SIZE, color) for text, color in rows])
+        self.bullets.arrange(DOWN, aligned_edge=LEFT, buff=0.3).to_corner(UL, buff=S.MARGIN + 0.1)
+        self.plot = make_axes(PLOT_W, PLOT_Y, PLOT_SIZE[0], PLOT_SIZE[1], "w (slope)", None)
+        self.plot.to_corner(DOWN + LEFT, buff=S.MARGIN).shift(RIGHT * 0.35)
         self.w = self.plot_grid()
         axes = self.plot.axes
         self.total = ArrayCurve(axes, self.w, self.neg_log_posterior(self.w), S.POSTERIOR, 5)
@@ -155,34 +180,52 @@ class AlgebraScene(ChapterScene):
         path = descent_path(self.data.x, self.data.y, self.sigma_n, self.sigma, P.DESCENT_START, P.DESCENT_RATE,
                             P.DESCENT_STEPS)
         points = [axes.c2p(w, v) for w, v in zip(path, self.neg_log_posterior(path), strict=True)]
-        self.walker = Dot(points[0], radius=0.09, color=S.WEIGHT)
+        self.walker = Dot(points[0], radius=0.1, color=S.WEIGHT)
         self.trail = VGroup(*[Dot(p, radius=0.05, color=S.WEIGHT, fill_opacity=0.5) for p in points[:-1]])
         with self.beat("why_losses") as t:
-            step = t.duration / 12
-            self.play(LaggedStart(*[FadeIn(b, shift=RIGHT * 0.2) for b in self.bullets[:3]], lag_ratio=0.6),
-                      run_time=step * 4)
-            self.play(FadeIn(self.bullets[3], shift=RIGHT * 0.2), Create(self.plot), run_time=step * 1.5)
-            self.play(Create(self.total), FadeIn(self.y_name), FadeIn(self.walker, scale=0.5), run_time=step * 1.5)
+            self.play(Write(self.bullets[0]), run_time=self.until(t, "millions", 2.5))
+            self.at("millions", Write(self.bullets[1]), until="relu", most=2.5)
+            self.at("relu", Write(self.bullets[2]), until="loss", most=2.0)
+            self.at("loss", FadeIn(self.bullets[3], shift=RIGHT * 0.2), Create(self.plot), Create(self.total),
+                    FadeIn(self.y_name), FadeIn(self.walker, scale=0.5), until="downhill", most=1.5)
+            self.wait_until_bookmark("downhill")
+            step = max(t.get_remaining_duration(), 1.4) / P.DESCENT_STEPS
             for crumb, point in zip(self.trail, points[1:], strict=True):
                 self.add(crumb)
-                self.play(self.walker.animate.move_to(point),
-                          run_time=step * 3 / P.DESCENT_STEPS)
-
-    def neg_log_posterior(self, w: np.ndarray) -> np.ndarray:
-        return -log_posterior_unnormalised(w, self.data.x, self.data.y, self.sigma_n, self.sigma)
+                self.play(self.walker.animate.move_to(point), run_time=step)
 
     def negative_log_beat(self) -> None:
+        axes = self.plot.axes
         self.eq = self.steps["bayes"]
         new_name = ctex(r"-\log", "p(", "w", "|", "D", ")", size=S.LABEL_SIZE,
                         colors={"p(": S.POSTERIOR, "|": S.POSTERIOR, ")": S.POSTERIOR})
-        new_name.next_to(self.plot.axes.y_axis, UP, buff=0.15)
+        new_name.next_to(axes.y_axis, UP, buff=0.15).align_to(axes.y_axis, LEFT).shift(LEFT * 0.1)
+        # The posterior itself, scaled to the plot: its peak is where the loss has its valley.
+        height = PLOT_Y[1] * 0.85
+        bump = ArrayCurve(axes, self.w, height * posterior_curve(self.w, self.data.x, self.data.y, self.sigma_n,
+                                                                 self.sigma), S.POSTERIOR, 4)
+        bump.set_stroke(opacity=0.8)
+        self.bump = bump
+        self.legend = self.make_legend()
+        peak_w = self.w[int(np.argmax(posterior_curve(self.w, self.data.x, self.data.y, self.sigma_n,
+                                                      self.sigma)))]
+        peak = Dot(axes.c2p(peak_w, height), radius=0.09, color=S.POSTERIOR)
+        bottom = axes.c2p(peak_w, float(self.neg_log_posterior(np.array([peak_w]))[0]))
         with self.beat("negative_log") as t:
             self.play(FadeOut(self.bullets, shift=UP * 0.3), run_time=0.6)
-            self.play(Write(self.eq), run_time=min(2.0, t.duration * 0.25))
-            self.wait(t.duration * 0.15)
-            self.algebra_step("negative_log", run_time=2.0)
-            self.play(ReplacementTransform(self.y_name, new_name), run_time=1.0)
+            self.play(Write(self.eq), run_time=self.until(t, "minus_log", 1.6))
+            self.wait_until_bookmark("minus_log")
+            self.algebra_step("negative_log", run_time=self.until(t, "sum", 1.5),
+                              extra=[ReplacementTransform(self.y_name, new_name)])
             self.y_name = new_name
+            self.at("sum", pulse(key_part(self.eq, "lik.log"), key_part(self.eq, "pri.op"), scale=1.35),
+                    until="peak", most=1.2)
+            self.at("peak", Create(bump), FadeIn(peak, scale=0.5), until="valley", most=1.4)
+            self.wait_until_bookmark("valley")
+            self.play(Transform(bump, self.total.copy()), peak.animate.move_to(bottom), FadeIn(self.legend[0]),
+                      run_time=max(t.get_remaining_duration() - 0.8, 1.2))
+            self.play(flare(self.total), FadeOut(peak), run_time=0.8)
+            self.remove(bump)
 
     def algebra_step(self, name: str, run_time: float, extra: Sequence = ()) -> None:
         """Move from the equation on screen to step ``name`` with matching terms travelling."""
@@ -190,21 +233,7 @@ class AlgebraScene(ChapterScene):
         self.play(TransformMatchingTex(self.eq, target), *extra, run_time=run_time)
         self.eq = target
 
-    def two_penalties_beat(self) -> None:
-        axes = self.plot.axes
-        self.lik_curve = ArrayCurve(axes, self.w, -log_likelihood(self.w, self.data.x, self.data.y, self.sigma_n),
-                                    S.LIKELIHOOD, 3)
-        self.prior_curve = ArrayCurve(axes, self.w, -gaussian_prior_logpdf(self.w, self.sigma), S.PRIOR, 3)
-        target = self.steps["two_penalties"]
-        lik_term = key_parts(target, "lik.frac", "lik.end")
-        pri_term = key_parts(target, "pri.frac", "pri.end")
-        lik_brace = Brace(lik_term, DOWN, buff=0.1, color=S.LIKELIHOOD)
-        pri_brace = Brace(pri_term, DOWN, buff=0.1, color=S.PRIOR)
-        lik_note = label("missing the data", S.SMALL_SIZE, S.LIKELIHOOD).next_to(lik_brace, DOWN, buff=0.1)
-        pri_note = label("a large weight", S.SMALL_SIZE, S.PRIOR).next_to(pri_brace, DOWN, buff=0.1)
-        lik_note.align_to(lik_brace, RIGHT)
-        pri_note.align_to(pri_brace, LEFT)
-        pri_note.set_y(lik_note.get_y())  # one row of notes, whatever the braces' heights
+    def make_legend(self) -> VGroup:
         names = (
             ctex(r"-\log", "p(", "w", "|", "D", ")", size=S.BODY_SIZE, colors={"p(": POST, "|": POST, ")": POST}),
             ctex(r"-\log", "p(", "D", "|", "w", ")", size=S.BODY_SIZE, colors={"p(": LIK, "|": LIK, ")": LIK}),
@@ -216,56 +245,126 @@ class AlgebraScene(ChapterScene):
             legend.add(VGroup(swatch, name.next_to(swatch, RIGHT, buff=0.2)))
         for i, row in enumerate(legend):
             row.shift(LEFT * row.get_left()[0] + UP * (-0.6 * i - row[0].get_y()))
-        legend.next_to(self.plot, RIGHT, buff=0.6).align_to(self.plot.axes, UP)
+        legend.move_to([self.panel_x(), 0, 0]).align_to(self.plot.axes, UP).shift(UP * 0.1)
+        return legend
+
+    def two_penalties_beat(self) -> None:
+        axes = self.plot.axes
+        self.lik_curve = ArrayCurve(axes, self.w, -log_likelihood(self.w, self.data.x, self.data.y, self.sigma_n),
+                                    S.LIKELIHOOD, 3)
+        self.prior_curve = ArrayCurve(axes, self.w, -gaussian_prior_logpdf(self.w, self.sigma), S.PRIOR, 3)
+        target = self.steps["two_penalties"]
+        lik_term = key_parts(target, "lik.frac", "lik.end")
+        pri_term = key_parts(target, "pri.frac", "pri.end")
+        lik_brace = Brace(lik_term, DOWN, buff=0.1, color=S.LIKELIHOOD)
+        pri_brace = Brace(pri_term, DOWN, buff=0.1, color=S.PRIOR)
+        lik_note = label("missing the data", S.LABEL_SIZE, S.LIKELIHOOD).next_to(lik_brace, DOWN, buff=0.1)
+        pri_note = label("a large weight", S.LABEL_SIZE, S.PRIOR).next_to(pri_brace, DOWN, buff=0.1)
+        lik_note.align_to(lik_brace, RIGHT)
+        pri_note.align_to(pri_brace, LEFT)
+        pri_note.set_y(lik_note.get_y())  # one row of notes, whatever the braces' heights
+        legend = self.legend
         self.penalty_notes = VGroup(lik_brace, pri_brace, lik_note, pri_note)
-        self.legend = legend
+        parts = VGroup(self.lik_curve.copy(), self.prior_curve.copy())
+        stack = self.total.copy()
         with self.beat("two_penalties") as t:
-            self.algebra_step("two_penalties", run_time=min(2.5, t.duration * 0.2))
-            self.play(FadeIn(lik_brace), FadeIn(lik_note, shift=DOWN * 0.1), Create(self.lik_curve),
-                      FadeIn(legend[1]), run_time=t.duration * 0.2)
-            self.play(FadeIn(pri_brace), FadeIn(pri_note, shift=DOWN * 0.1), Create(self.prior_curve),
-                      FadeIn(legend[2]), run_time=t.duration * 0.2)
-            self.play(FadeIn(legend[0]), self.total.animate.set_stroke(width=7), run_time=1.0)
-            self.play(self.total.animate.set_stroke(width=5), run_time=0.6)
+            self.algebra_step("two_penalties", run_time=self.until(t, "likelihood", 1.4))
+            self.at("likelihood", pulse(*lik_term), FadeIn(lik_brace), Create(self.lik_curve), FadeIn(legend[1]),
+                    until="prior", most=1.6)
+            self.at("prior", pulse(*pri_term), FadeIn(pri_brace), Create(self.prior_curve), FadeIn(legend[2]),
+                    until="missing", most=1.6)
+            self.at("missing", FadeIn(lik_note, shift=DOWN * 0.1), flare(self.lik_curve, 2.5),
+                    until="large", most=1.0)
+            self.at("large", FadeIn(pri_note, shift=DOWN * 0.1), flare(self.prior_curve, 2.5), most=1.0)
+            # The two penalties add up to the loss: both curves stack into the green one.
+            self.play(ReplacementTransform(parts, stack), run_time=1.2)
+            self.remove(stack)
+            self.play(flare(self.total), run_time=0.6)
+
+    def make_widths(self) -> VGroup:
+        """The two widths λ compares: the noise bell (σn, pink) and the prior bell (σ, purple), each with a bar
+        from its centre to one standard deviation and its name below the baseline on that side."""
+        axes = Axes(x_range=[-4.5, 4.5, 1], y_range=[0, 0.45, 0.1], x_length=4.6, y_length=1.0, tips=False,
+                    axis_config={"color": S.MUTED, "stroke_width": 2, "include_ticks": False})
+        axes.y_axis.set_opacity(0)
+        xs = np.linspace(-4.5, 4.5, 181)
+        group = VGroup(axes)
+        for sd, color, side, tex in ((self.sigma_n, S.NOISE, 1, r"\sigma_n"), (self.sigma, S.PRIOR, -1, r"\sigma")):
+            curve = ArrayCurve(axes, xs, gaussian_pdf(xs, 0.0, sd), color, 4)
+            h = float(gaussian_pdf(np.array([sd]), 0.0, sd)[0])
+            bar = Line(axes.c2p(0, h), axes.c2p(side * sd, h), color=color, stroke_width=6)
+            name = ctex(tex, f"= {sd:g}", size=S.LABEL_SIZE).next_to(axes.c2p(side * 2.6, 0), DOWN, buff=0.2)
+            group.add(VGroup(curve, bar, name))
+        group[2][2].align_to(group[1][2], UP)  # one row of names
+        group.axes = axes
+        return group
 
     def factor_out_beat(self) -> None:
-        plot_parts = VGroup(self.plot, self.total, self.lik_curve, self.prior_curve, self.walker, self.trail,
-                            self.y_name, self.legend, self.penalty_notes)
-        note = VGroup(label("factor out", S.LABEL_SIZE, S.MUTED),
-                      ctex(r"\frac{1}{2", r"\sigma_n^2", "}", size=S.BODY_SIZE,
-                           colors={r"\frac{1}{2": S.MUTED, "}": S.MUTED, r"\sigma_n^2": S.NOISE}))
-        note.arrange(RIGHT, buff=0.2)
-        self.factor_note = note
+        self.widths = self.make_widths()
+        self.widths.move_to([self.panel_x(), 0, 0]).align_to(self.plot.axes, DOWN)
+        noise, prior = self.widths[1], self.widths[2]
         with self.beat("factor_out") as t:
-            self.play(FadeOut(plot_parts, shift=DOWN * 0.3), run_time=0.8)
-            self.algebra_step("factor_out", run_time=min(3.0, t.duration * 0.35))
-            note.next_to(key_parts(self.eq, "fac.one", "fac.end"), DOWN, buff=0.5)
-            self.play(FadeIn(note, shift=UP * 0.1), run_time=0.8)
+            self.wait_until_bookmark("pull")
+            self.algebra_step("factor_out", run_time=self.until(t, "error", 2.0), extra=[FadeOut(self.penalty_notes)])
+            front = key_parts(self.eq, "fac.one", "fac.end")
+            self.play(Circumscribe(front, color=S.NOISE, fade_out=True), run_time=self.until(t, "error", 1.2))
+            self.at("error", pulse(*key_parts(self.eq, "lik.p", "lik.close")), flare(self.lik_curve, 2.5),
+                    until="ratio", most=1.0)
+            self.at("ratio", pulse(*key_parts(self.eq, "rat.frac", "rat.end"), scale=1.3),
+                    FadeIn(self.widths[0]), Create(noise[0]), Create(prior[0]), until="w2", most=1.6)
+            self.at("w2", pulse(key_part(self.eq, "pri.w"), scale=1.35), flare(self.prior_curve, 2.5),
+                    FadeIn(noise[1:]), FadeIn(prior[1:]), most=1.0)
 
     def lambda_beat(self) -> None:
         eq4 = self.steps["lambda_appears"]
         lam_def = self.steps["lambda_def"]
-        lam_def.scale(1.15).move_to(DOWN * 0.6)
+        lam_def.move_to([self.panel_x(), 0, 0]).align_to(self.legend, UP).shift(UP * 0.35)
+        noise, prior = self.widths[1], self.widths[2]
         with self.beat("lambda_appears") as t:
-            self.play(FadeOut(self.factor_note), run_time=0.5)
-            self.play(TransformMatchingTex(VGroup(self.eq), VGroup(eq4, lam_def)), run_time=min(3.0, t.duration * 0.4))
+            self.play(TransformMatchingTex(VGroup(self.eq), VGroup(eq4, lam_def)), FadeOut(self.legend),
+                      run_time=self.until(t, "noise", 2.0))
             self.eq, self.lam_def = eq4, lam_def
+            self.at("noise", pulse(key_part(lam_def, "lik.sn"), scale=1.4), flare(noise[0], 2.0),
+                    pulse(noise[2], scale=1.3), until="width", most=1.2)
+            self.at("width", pulse(key_part(lam_def, "pri.s"), scale=1.4), flare(prior[0], 2.0),
+                    pulse(prior[2], scale=1.3), most=1.2)
 
     def ridge_beat(self) -> None:
-        eq = self.eq
+        eq, axes = self.eq, self.plot.axes
         bracket = key_parts(eq, "br.l", "br.r")
         front = key_parts(eq, "fac.one", "fac.end")
         brace = Brace(bracket, DOWN, buff=0.12, color=S.POSTERIOR)
-        name = label("ridge regression", S.HEADING_SIZE * 0.8, S.POSTERIOR).next_to(brace, DOWN, buff=0.15)
+        name = label("ridge regression", S.HEADING_SIZE, S.POSTERIOR).next_to(brace, DOWN, buff=0.15)
         box = SurroundingRectangle(self.lam_def, color=S.LAMBDA, buff=0.2, corner_radius=0.1)
         values = ctex(r"\sigma_n", f"= {P.SIGMA_N:g},", r"\quad", r"\sigma", f"= {self.sigma:g}",
                       r"\quad\Rightarrow\quad", r"\lambda", f"= {self.lam:.2f}", size=S.BODY_SIZE)
-        values.next_to(box, DOWN, buff=0.55)
+        values.next_to(box, DOWN, buff=0.2).set_x(self.panel_x())
         self.values = values
         const = VGroup(key_part(eq, "plus"), key_part(eq, "const"))
+        # A constant shifts the loss, a positive factor scales it: the valley's bottom stays at the same w.
+        w_min = map_slope(self.data.x, self.data.y, self.sigma_n, self.sigma)
+        floor = DashedLine(axes.c2p(w_min, 0), axes.c2p(w_min, PLOT_Y[1]), color=S.POSTERIOR, stroke_width=3)
+        origin = axes.c2p(0, 0)
+
+        def squeezed(point: np.ndarray) -> np.ndarray:
+            return np.array([point[0], origin[1] + 0.55 * (point[1] - origin[1]) + 0.6, 0.0])
+
+        dots = [self.walker, *self.trail]
         with self.beat("ridge") as t:
-            self.play(FadeOut(const, shift=RIGHT * 0.3), front.animate.set_opacity(0.35), run_time=1.2)
-            self.play(FadeIn(brace, shift=UP * 0.1), Write(name), run_time=min(1.5, t.duration * 0.2))
-            self.play(Create(box), run_time=0.8)
-            self.play(FadeIn(values, shift=UP * 0.1), run_time=1.0)
-        self.play(FadeOut(VGroup(eq, brace, name, box, self.lam_def, values)), run_time=0.8)
+            self.wait_until_bookmark("drop")
+            self.play(pulse(*const, scale=1.3), pulse(*front, scale=1.3), run_time=self.until(t, "minimum", 1.2))
+            self.at("minimum", Create(floor),
+                    self.total.animate(rate_func=there_and_back).stretch_about_point(0.55, 1, origin).shift(UP * 0.6),
+                    *[d.animate(rate_func=there_and_back).move_to(squeezed(d.get_center())) for d in dots],
+                    until="dropped", most=2.2)
+            self.at("dropped", FadeOut(const, shift=RIGHT * 0.3), front.animate.set_opacity(0.35),
+                    until="remains", most=0.8)
+            self.at("remains", pulse(*key_parts(eq, "lik.p", "pri.w"), scale=1.15), FadeIn(brace, shift=UP * 0.1),
+                    until="ridge", most=1.2)
+            self.at("ridge", Write(name), flare(self.total), until="values", most=1.4)
+            self.at("values", Create(box), FadeIn(values, shift=UP * 0.1), most=1.2)
+            self.play(pulse(key_part(values, r"\lambda"), values[-1], scale=1.3),
+                      pulse(key_part(eq, "lam"), scale=1.4), run_time=1.0)
+        self.play(FadeOut(VGroup(eq, brace, name, box, self.lam_def, values, floor, self.widths, self.plot,
+                                 self.total, self.lik_curve, self.prior_curve, self.walker, self.trail,
+                                 self.y_name)), run_time=0.8)

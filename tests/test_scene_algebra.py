@@ -11,6 +11,7 @@ from mathcore.posterior import log_posterior_unnormalised
 from mathcore.prior import gaussian_prior_logpdf
 from scenes import style as S
 from scenes.ch07_algebra import STEPS, AlgebraScene
+from tests.bookmark_cues import cue_problems, has, has_key, narration_marks, recording
 from tests.scene_harness import png_round_trip, run_scene
 
 BEATS = ["why_losses", "negative_log", "two_penalties", "factor_out", "lambda_appears", "ridge"]
@@ -62,6 +63,7 @@ def probe(scene, key):
     eq = getattr(scene, "eq", None)
     if eq is not None:
         state = {"keys": [p.tex_string for p in eq.submobjects], "eq_box": (eq.get_left(), eq.get_right())}
+    state["plot_shown"] = scene.total in scene.mobjects and scene.total.get_top()[1] < 0.5
     pts = scene.total.points[0::4]
     state["total"] = np.array([axes.p2c(p) for p in pts])
     state["walker"] = np.asarray(axes.p2c(scene.walker.get_center()))
@@ -78,8 +80,54 @@ def probe(scene, key):
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    return run_scene(AlgebraScene, probe, tmp_path_factory.mktemp("ch07"))
+def recorded(tmp_path_factory):
+    with recording(AlgebraScene) as log:
+        scene, states = run_scene(AlgebraScene, probe, tmp_path_factory.mktemp("ch07"))
+    return scene, states, log
+
+
+@pytest.fixture(scope="module")
+def run(recorded):
+    return recorded[:2]
+
+
+#: What each bookmark of the narration brings on screen: the TeX part (by key) or the mobject it names.
+CUES = {
+    "millions": has(lambda s: s.bullets[1]), "relu": has(lambda s: s.bullets[2]), "loss": has(lambda s: s.total),
+    "downhill": has(lambda s: s.walker), "minus_log": has(lambda s: s.steps["bayes"][0]),
+    "sum": has_key("pri.op"), "peak": has(lambda s: s.bump), "valley": has(lambda s: s.bump),
+    "likelihood": has(lambda s: s.lik_curve), "prior": has(lambda s: s.prior_curve),
+    "missing": has(lambda s: s.lik_curve), "large": has(lambda s: s.prior_curve),
+    "pull": has(lambda s: s.steps["two_penalties"][0]), "error": has_key("lik.x"), "ratio": has_key("rat.frac"),
+    "w2": has(lambda s: s.prior_curve), "noise": has(lambda s: s.widths[1][0]),
+    "width": has(lambda s: s.widths[2][0]), "drop": has_key("const"), "dropped": has_key("const"),
+    "minimum": has(lambda s: s.total), "remains": has_key("lik.x"), "ridge": has(lambda s: s.total),
+    "values": has(lambda s: s.values),
+}
+
+
+def test_every_bookmark_starts_the_visual_it_names(recorded):
+    """Each bookmark of the narration is waited for, and the play right after it (within a frame) animates
+    the term or curve that the words there name."""
+    scene, _, log = recorded
+    assert narration_marks("ch07_algebra") == {(b, m) for b, m, _ in log.marks}
+    assert {m for _, m, _ in log.marks} == set(CUES)
+    assert not cue_problems(scene, log, CUES, frame=1 / 6)
+
+
+def test_the_terms_named_in_the_likelihood_beat_are_its_parts(recorded):
+    """The likelihood and prior cues pulse the terms in the equation, not just the curves."""
+    scene, _, log = recorded
+    marks = {m: at for _, m, at in log.marks}
+    for mark, key in (("likelihood", "lik.frac"), ("prior", "pri.frac"), ("noise", "lik.sn"), ("width", "pri.s")):
+        assert has_key(key)(scene, log.first_play_from(marks[mark], 1 / 6)[1]), mark
+
+
+def test_loss_plot_stays_in_the_lower_half_through_the_algebra(run):
+    """The lower half is never empty while the algebra runs: the loss curve is on screen at every beat end."""
+    scene, states = run
+    for beat in BEATS:
+        assert states[beat]["plot_shown"], beat
 
 
 def test_beats_follow_the_storyboard(run):
