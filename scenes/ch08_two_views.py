@@ -11,14 +11,23 @@ from manim import (
     ORIGIN,
     RIGHT,
     UP,
+    Animation,
+    AnimationGroup,
     Create,
     DashedLine,
     Dot,
     FadeIn,
     FadeOut,
+    Indicate,
+    Mobject,
+    Transform,
+    UpdateFromAlphaFunc,
     ValueTracker,
     VGroup,
+    VMobject,
     Write,
+    linear,
+    there_and_back,
 )
 
 from mathcore import parameters as P
@@ -29,12 +38,29 @@ from mathcore.prior import gaussian_prior_logpdf
 from mathcore.regularization import lambda_from_sigmas, sigma_from_lambda
 from scenes import style as S
 from scenes.base import ChapterScene
-from scenes.parts import Readout, Slider, ctex, label, make_axes, tracked_curve
+from scenes.parts import Readout, Slider, ctex, flare, label, make_axes, pulse, tracked_curve
 
 PLOT_W = (0.0, 4.0, 1.0)
 LEFT_Y = (0.0, 150.0, 50.0)
 RIGHT_Y = (0.0, 45.0, 15.0)
 PANEL_X, PANEL_W, PANEL_H, PANEL_TOP, HEADING_Y = 3.5, 5.0, 3.1, 2.0, 3.35
+#: Shortest animation a bookmark cue plays when the next bookmark is close; lambda stops this long before the
+#: beat's words end.
+MIN_CUE, SWEEP_TAIL = 0.25, 0.3
+
+
+def live_flare(curve: VMobject, widen: float = 2.2) -> Animation:
+    """Thicken a curve and back while its updater keeps redrawing it (parts.flare pauses the updater)."""
+    base = curve.get_stroke_width()
+    return UpdateFromAlphaFunc(curve, lambda m, a: m.set_stroke(width=base * (1 + (widen - 1) * there_and_back(a))))
+
+
+def live_grow(mob: Mobject, grow: float = 1.8) -> Animation:
+    """Grow a marker in place and back while its updater keeps moving it. One animation per mobject: an
+    AnimationGroup would add a Group holding it to the scene, and Manim then drops the marker that owns it (and
+    the marker's updater) from the scene."""
+    base = mob.width
+    return UpdateFromAlphaFunc(mob, lambda m, a: m.scale_to_fit_width(base * (1 + (grow - 1) * there_and_back(a))))
 
 
 class MinimumMarker(VGroup):
@@ -101,6 +127,32 @@ class TwoViewsScene(ChapterScene):
         plot.heading = VGroup(heading, formula)
         return plot
 
+    # -- timing by the words ------------------------------------------------------------------
+    def cue(self, t, mark: str, *animations: Animation, run_time: float = 1.0, until: str | None = None) -> None:
+        """Play ``animations`` from bookmark ``mark``; with ``until`` they end by that later bookmark."""
+        self.wait_until_bookmark(mark)
+        if until is not None:
+            run_time = max(MIN_CUE, min(run_time, t.time_until_bookmark(until)))
+        self.play(*animations, run_time=run_time)
+
+    def sweep(self, t, stop: float, cues: dict[str, list[Animation]]) -> None:
+        """Slide lambda to ``stop`` from the first bookmark of ``cues`` to the end of the beat's words, evenly in
+        log lambda; each bookmark's animations play from that bookmark while lambda keeps moving."""
+        marks = list(cues)
+        self.wait_until_bookmark(marks[0])
+        begin, start = float(self.renderer.time), self.lam.get_value()
+        end = begin + max(len(marks) * MIN_CUE, t.get_remaining_duration() - SWEEP_TAIL)
+        bounds = [begin + t.time_until_bookmark(m) for m in marks[1:]] + [end]
+        for i, (mark, until) in enumerate(zip(marks, bounds, strict=True)):
+            if i:
+                self.wait_until_bookmark(mark)
+            now = float(self.renderer.time)
+            share = (until - begin) / (end - begin)
+            value = stop if i == len(marks) - 1 else float(np.exp(np.log(start) + share * np.log(stop / start)))
+            self.play(self.lam.animate(rate_func=linear).set_value(value), *cues[mark],
+                      run_time=max(MIN_CUE, until - now))
+
+    # -- beats -----------------------------------------------------------------------------------
     def two_views_beat(self) -> None:
         x, y = self.data.x, self.data.y
         left_formula = ctex(r"\sum(", "y_i", "-", "w", "x_i", r")^2", "+", r"\lambda", "w^2",
@@ -110,6 +162,8 @@ class TwoViewsScene(ChapterScene):
         for part in right_formula.submobjects[7:]:
             if part.tex_string in ("p(", ")"):
                 part.set_color(S.PRIOR)
+        self.terms = {"sq": left_formula.submobjects[:6], "pen": left_formula.submobjects[7:],
+                      "nll": right_formula.submobjects[:6], "nlp": right_formula.submobjects[6:]}
         self.left = self.panel(LEFT_Y, LEFT, "Regularization view", left_formula)
         self.right = self.panel(RIGHT_Y, RIGHT, "Bayesian view", right_formula)
         la, ra = self.left.axes, self.right.axes
@@ -123,14 +177,17 @@ class TwoViewsScene(ChapterScene):
             tracked_curve(ra, self.w, lambda: -gaussian_prior_logpdf(self.w, self.sigma()), S.PRIOR, 3),
             tracked_curve(ra, self.w, lambda: self.views().neg_log_post, S.POSTERIOR, 6),
         )
+        (loss, penalty, ridge), (nll, nlp, post) = self.left_curves, self.right_curves
         with self.beat("two_views") as t:
-            step = t.duration / 5
-            self.play(FadeIn(self.left.heading, shift=DOWN * 0.2), Create(self.left), run_time=step)
-            self.play(Create(self.left_curves[0]), Create(self.left_curves[1]), run_time=step * 0.7)
-            self.play(Create(self.left_curves[2]), run_time=step * 0.5)
-            self.play(FadeIn(self.right.heading, shift=DOWN * 0.2), Create(self.right), run_time=step)
-            self.play(Create(self.right_curves[0]), Create(self.right_curves[1]), run_time=step * 0.7)
-            self.play(Create(self.right_curves[2]), run_time=step * 0.5)
+            self.play(Create(self.left), Create(self.right), run_time=1.5)
+            self.cue(t, "left", FadeIn(self.left.heading, shift=DOWN * 0.2), run_time=1.0, until="sq")
+            self.cue(t, "sq", Create(loss), pulse(*self.terms["sq"]), run_time=1.0, until="pen")
+            self.cue(t, "pen", AnimationGroup(Create(penalty), Create(ridge), lag_ratio=0.5),
+                     pulse(*self.terms["pen"]), run_time=1.2, until="right")
+            self.cue(t, "right", FadeIn(self.right.heading, shift=DOWN * 0.2), run_time=1.0, until="nll")
+            self.cue(t, "nll", Create(nll), pulse(*self.terms["nll"]), run_time=1.0, until="nlp")
+            self.cue(t, "nlp", AnimationGroup(Create(nlp), Create(post), lag_ratio=0.5),
+                     pulse(*self.terms["nlp"]), run_time=1.2)
 
     def same_minimum_beat(self) -> None:
         la, ra = self.left.axes, self.right.axes
@@ -142,27 +199,37 @@ class TwoViewsScene(ChapterScene):
         self.right_readout = Readout(r"w_{\text{MAP}}", lambda: self.views().neg_log_post_argmin, S.POSTERIOR)
         for readout, plot in ((self.left_readout, self.left), (self.right_readout, self.right)):
             readout.next_to(plot, DOWN, buff=0.3).set_x(plot.axes.get_x())
+        self.equals = ctex("=", size=S.HEADING_SIZE).move_to(
+            (self.left_readout.get_center() + self.right_readout.get_center()) / 2)
         self.slider = Slider(self.lam, min(P.LAMBDA_SWEEP), max(P.LAMBDA_SWEEP), r"\lambda", S.LAMBDA, length=3.0)
         self.slider.move_to(DOWN * 3.0)
         self.sigma_readout = Readout(r"\sigma", lambda: self.sigma(), S.PRIOR)
         self.sigma_readout.next_to(self.slider.track, RIGHT, buff=0.4)
         with self.beat("same_minimum") as t:
-            self.play(Create(self.left_marker), Create(self.right_marker), run_time=min(1.5, t.duration * 0.2))
-            self.play(FadeIn(self.left_readout), FadeIn(self.right_readout), run_time=1.0)
-            self.play(FadeIn(self.slider), FadeIn(self.sigma_readout), run_time=1.0)
-
-    def sweep(self, targets: list[float], total: float) -> None:
-        for value in targets:
-            self.play(self.lam.animate.set_value(value), run_time=total / len(targets))
+            self.cue(t, "bottom", Create(self.left_marker), Create(self.right_marker), run_time=1.5, until="agree")
+            # The left minimum's drop line carried over onto the right one: the same w on both w axes.
+            ghost = self.left_marker.line.copy().clear_updaters().set_stroke(width=6)
+            self.cue(t, "agree", FadeIn(self.left_readout), FadeIn(self.right_readout),
+                     Transform(ghost, self.right_marker.line.copy().set_stroke(width=6)), run_time=1.0, until="lam")
+            self.play(FadeOut(ghost), FadeIn(self.equals, scale=1.5), Indicate(self.right_marker.dot, scale_factor=1.6),
+                      run_time=min(0.6, max(MIN_CUE, t.time_until_bookmark("lam"))))
+            self.cue(t, "lam", FadeIn(self.slider, shift=UP * 0.2), run_time=1.0, until="width")
+            self.cue(t, "width", FadeIn(self.sigma_readout, shift=LEFT * 0.2), run_time=0.6)
+            self.play(pulse(self.sigma_readout), run_time=0.6)
 
     def lambda_strong_beat(self) -> None:
-        targets = sorted(v for v in P.LAMBDA_SWEEP if v > self.story_lambda)
+        (_, penalty, _), (_, prior, _) = self.left_curves, self.right_curves
+        dots = (self.left_marker.dot, self.right_marker.dot)
         with self.beat("lambda_strong", loop=True) as t:
-            self.sweep(targets, max(3.0, t.duration * 0.75))
+            self.sweep(t, max(P.LAMBDA_SWEEP), {"up": [live_grow(self.slider.knob)], "steep": [live_flare(penalty)],
+                                                "narrow": [live_flare(prior)], "slide": [live_grow(d) for d in dots]})
 
     def lambda_weak_beat(self) -> None:
+        (_, penalty, _), (_, prior, _) = self.left_curves, self.right_curves
+        dots = (self.left_marker.dot, self.right_marker.dot)
         with self.beat("lambda_weak", loop=True) as t:
-            self.sweep([min(P.LAMBDA_SWEEP)], max(3.0, t.duration * 0.7))
+            self.sweep(t, min(P.LAMBDA_SWEEP), {"down": [live_grow(self.slider.knob)], "relax": [live_flare(penalty)],
+                                                "widen": [live_flare(prior)], "drift": [live_grow(d) for d in dots]})
 
     def same_math_beat(self) -> None:
         identity = ctex(r"-\log", "p(", "w", "|", "D", ")", "=", r"\frac{1}{2", r"\sigma_n^2", "}", r"\Big[",
@@ -171,11 +238,16 @@ class TwoViewsScene(ChapterScene):
                         colors={"p(": S.POSTERIOR, "|": S.POSTERIOR, ")": S.POSTERIOR, r"\sigma_n^2": S.NOISE,
                                 r"\sum(": S.LIKELIHOOD, "-": S.LIKELIHOOD, r")^2": S.LIKELIHOOD})
         identity.move_to(self.slider.track).to_edge(DOWN, buff=S.MARGIN + 0.1)
+        self.identity = identity
+        ridges, prior = (self.left_curves[2], self.right_curves[2]), self.right_curves[1]
         with self.beat("same_math") as t:
-            self.play(FadeOut(self.slider), FadeOut(self.sigma_readout), self.lam.animate.set_value(self.story_lambda),
-                      run_time=min(2.0, t.duration * 0.25))
-            self.play(Write(identity), run_time=min(2.5, t.duration * 0.3))
+            self.cue(t, "never", self.lam.animate.set_value(self.story_lambda), pulse(self.equals, scale=1.5),
+                     run_time=1.5, until="rightc")
+            self.cue(t, "rightc", AnimationGroup(flare(ridges[1]), flare(ridges[0]), lag_ratio=0.5),
+                     FadeOut(self.slider), FadeOut(self.sigma_readout), run_time=1.5, until="over")
+            self.cue(t, "over", Write(identity), run_time=2.0, until="choose")
+            self.cue(t, "choose", pulse(identity.submobjects[18], scale=1.6), flare(prior), run_time=1.0)
         everything = VGroup(self.left, self.right, self.left.heading, self.right.heading, self.left_curves,
                             self.right_curves, self.left_marker, self.right_marker, self.left_readout,
-                            self.right_readout, identity)
+                            self.right_readout, self.equals, identity)
         self.play(FadeOut(everything), run_time=0.8)

@@ -8,11 +8,28 @@ from mathcore.datasets import house_prices
 from mathcore.likelihood import log_likelihood
 from scenes import style as S
 from scenes.ch08_two_views import TwoViewsScene
-from tests.scene_harness import run_scene
+from scenes.narration import load_script
+from scenes.segments import bookmarks
+from tests.scene_harness import first_play_of, recording, run_scene
 from tests.test_scene_algebra import nearest_palette_hits
 
 BEATS = ["two_views", "same_minimum", "lambda_strong", "lambda_weak", "same_math"]
 DATA = house_prices()
+#: What each bookmark of the narration sets in motion (the mobject its visual animates).
+CUES = {
+    "left": lambda s: s.left.heading, "sq": lambda s: s.left_curves[0], "pen": lambda s: s.left_curves[1],
+    "right": lambda s: s.right.heading, "nll": lambda s: s.right_curves[0], "nlp": lambda s: s.right_curves[1],
+    "bottom": lambda s: s.left_marker, "agree": lambda s: s.left_readout, "lam": lambda s: s.slider,
+    "width": lambda s: s.sigma_readout,
+    "up": lambda s: s.lam, "steep": lambda s: s.left_curves[1], "narrow": lambda s: s.right_curves[1],
+    "slide": lambda s: s.left_marker.dot,
+    "down": lambda s: s.lam, "relax": lambda s: s.left_curves[1], "widen": lambda s: s.right_curves[1],
+    "drift": lambda s: s.right_marker.dot,
+    "never": lambda s: s.equals, "rightc": lambda s: s.right_curves[2], "over": lambda s: s.identity,
+    "choose": lambda s: s.identity,
+}
+#: Frame time of the scene harness (6 fps): a cue may start one frame off its bookmark.
+FRAME = 1 / 6 + 1e-6
 
 
 def ridge_closed_form(lam: float) -> float:
@@ -46,7 +63,18 @@ def probe(scene, key):
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    return run_scene(TwoViewsScene, probe, tmp_path_factory.mktemp("ch08"))
+    return run_scene(recording(TwoViewsScene), probe, tmp_path_factory.mktemp("ch08"))
+
+
+def test_every_bookmark_starts_the_visual_it_names(run):
+    scene, _ = run
+    script = load_script(TwoViewsScene.chapter)
+    marks = [(beat, m) for beat, text in script.items() for m in bookmarks(text)]
+    used = {(beat, m): at for beat, m, at in scene.marks_used}
+    assert sorted(used) == sorted(marks) and sorted(m for _, m in marks) == sorted(CUES)
+    for (_, mark), at in used.items():
+        start = first_play_of(scene, CUES[mark](scene), after=at - FRAME)
+        assert start is not None and abs(start - at) <= FRAME, f"{mark}: bookmark at {at:.2f} s, visual at {start}"
 
 
 def test_beats_and_lambda_sweep_follow_the_storyboard(run):
