@@ -173,3 +173,48 @@ def colour_hits(frame: np.ndarray, points: np.ndarray, color: ManimColor, radius
     for r, c in to_pixels(points, width, height):
         hits += bool(mask[max(0, r - radius):r + radius + 1, max(0, c - radius):c + radius + 1].any())
     return hits / max(1, len(points))
+
+
+# --- Bookmarks: which visual each <bookmark/> starts. ---
+def recording(cls: type[ChapterScene]) -> type[ChapterScene]:
+    """A subclass of ``cls`` that logs every ``play`` in ``play_log`` (scene time, ids of the mobjects it animates
+    and of their families, taken when it starts) and every bookmark waited for in ``marks_used`` (beat, name, its
+    scene time from the tracker)."""
+
+    class Recording(cls):  # type: ignore[valid-type, misc]
+        def setup(self) -> None:
+            super().setup()
+            self.play_log: list[tuple[float, set[int]]] = []
+            self.marks_used: list[tuple[str, str, float]] = []
+
+        def play(self, *animations, **kwargs) -> None:
+            ids = {id(m) for a in animations for mob in _animated(a) for m in mob.get_family()}
+            self.play_log.append((float(self.renderer.time), ids))
+            super().play(*animations, **kwargs)
+
+        def wait_until_bookmark(self, mark: str) -> None:
+            self.marks_used.append((self.beats_done[-1], mark, float(self.current_tracker.bookmark_times[mark])))
+            super().wait_until_bookmark(mark)
+
+    Recording.__name__ = Recording.__qualname__ = cls.__name__
+    return Recording
+
+
+def _animated(animation) -> list:
+    """The mobjects an animation acts on or brings in, looking inside groups (an AnimationGroup's own group leaves
+    out what its Create/FadeIn parts introduce; a FadeTransform animates copies of its target)."""
+    parts = getattr(animation, "animations", None)
+    if parts is not None:
+        return [mob for part in parts for mob in _animated(part)]
+    extra = [getattr(animation, name, None) for name in ("target_mobject", "to_add_on_completion")]
+    return [animation.mobject, *[m for m in extra if m is not None]]
+
+
+def first_play_of(scene: ChapterScene, mob, after: float = -1.0) -> float | None:
+    """Scene time of the first recorded ``play`` at or after ``after`` that animates ``mob`` or a mobject of its
+    family (or a group holding it)."""
+    wanted = set(map(id, mob.get_family()))
+    for start, ids in scene.play_log:
+        if start >= after - 1e-9 and wanted & ids:
+            return start
+    return None
