@@ -7,6 +7,7 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
+    UL,
     UP,
     Create,
     Dot,
@@ -25,9 +26,11 @@ from mathcore.datasets import house_prices
 from mathcore.likelihood import predictions
 from scenes import style as S
 from scenes.base import ChapterScene
-from scenes.parts import ArrayCurve, Readout, ctex, label, make_axes, to_scene, tracked_curve
+from scenes.parts import ArrayCurve, Readout, ctex, flare, label, make_axes, pulse, to_scene, tracked_curve
 
 RIGHT_COLUMN_X = 2.5  # left edge of the text column, scene units
+RESIDUAL_WIDTH = 6  # thick enough to read as pink on a phone
+VERDICT_TOP = -1.5  # top of the verdict (and of the closing question) in the lower right
 
 
 class DollarReadout(Readout):
@@ -70,10 +73,23 @@ class FittingLineScene(ChapterScene):
         gloss.next_to(self.model, DOWN, buff=0.25, aligned_edge=LEFT)
         self.model_block = VGroup(self.model, gloss)
         self.model_block.move_to([RIGHT_COLUMN_X, 0, 0], aligned_edge=LEFT).to_edge(UP, buff=S.MARGIN + 0.3)
+        x_name, y_name = self.plot[1]
         with self.beat("scatter") as t:
-            self.play(Create(self.plot), run_time=1.2)
-            self.play(LaggedStart(*[GrowFromCenter(dot) for dot in self.dots], lag_ratio=0.2), run_time=1.5)
-            self.play(Write(self.model), FadeIn(gloss, shift=UP * 0.1), run_time=min(2.0, t.duration * 0.3))
+            self.play(Create(self.plot), LaggedStart(*[GrowFromCenter(dot) for dot in self.dots], lag_ratio=0.2),
+                      run_time=max(0.5, t.time_until_bookmark("size")))
+            by_size, by_price = np.argsort(d.x), np.argsort(d.y)
+            self.wait_until_bookmark("size")
+            self.play(pulse(x_name, scale=1.3), LaggedStart(*[pulse(self.dots[i], scale=1.7) for i in by_size],
+                                                            lag_ratio=0.2), run_time=1.6)
+            self.wait_until_bookmark("price")
+            self.play(pulse(y_name, scale=1.3), LaggedStart(*[pulse(self.dots[i], scale=1.7) for i in by_price],
+                                                            lag_ratio=0.2),
+                      run_time=max(1.6, t.time_until_bookmark("model") - 0.3))
+            self.wait_until_bookmark("model")
+            self.play(Write(self.model), run_time=1.2)
+            self.wait_until_bookmark("gloss")
+            self.play(FadeIn(gloss, shift=UP * 0.1), run_time=0.8)
+            self.play(pulse(self.model[2]), run_time=1.0)
 
     def too_low_beat(self) -> None:
         axes, d = self.plot.axes, self.data
@@ -83,48 +99,75 @@ class FittingLineScene(ChapterScene):
         self.readout = Readout("w", self.w.get_value, S.WEIGHT, decimals=2, size=S.HEADING_SIZE)
         self.dollars = DollarReadout(lambda: P.dollars_per_sqft(self.slope()))
         self.readouts = VGroup(self.readout, self.dollars).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        self.readouts.next_to(self.model_block, DOWN, buff=0.8).align_to(self.model_block, LEFT)
+        self.readouts.move_to([RIGHT_COLUMN_X, 0.3, 0], aligned_edge=LEFT)
         self.verdict = self.verdict_label("too low")
         with self.beat("too_low") as t:
-            self.play(Create(self.line), FadeIn(self.readouts, shift=UP * 0.1), run_time=1.2)
+            self.wait_until_bookmark("w")
+            self.play(Create(self.line), FadeIn(self.readout, shift=UP * 0.1), run_time=1.2)
+            self.wait_until_bookmark("dollars")
+            self.play(FadeIn(self.dollars, shift=UP * 0.1), run_time=0.8)
+            self.play(pulse(self.dollars), run_time=1.0)
+            self.wait_until_bookmark("line")
+            self.play(flare(self.line), run_time=1.0)
             self.bring_to_front(self.dots)
             self.bring_to_back(self.residuals)
+            self.wait_until_bookmark("gaps")
             self.play(LaggedStart(*[Create(r) for r in self.residuals], lag_ratio=0.15),
-                      run_time=min(2.0, t.duration * 0.3))
-            self.play(FadeIn(self.verdict, shift=UP * 0.1), run_time=0.6)
+                      run_time=max(1.0, t.time_until_bookmark("long")))
+            self.wait_until_bookmark("long")
+            self.play(FadeIn(self.verdict, shift=UP * 0.1), flare(self.residuals[-1]), run_time=1.0)
 
     def residual(self, i: int) -> ArrayCurve:
         """The pink gap between point i and the line (clipped to the plot like every curve)."""
         d = self.data
         xs = np.array([d.x[i], d.x[i]])
         return tracked_curve(self.plot.axes, xs, lambda: np.array([d.y[i], predictions(d.x[i], self.slope())[0]]),
-                             S.NOISE, 4)
+                             S.NOISE, RESIDUAL_WIDTH)
 
     def verdict_label(self, text: str):
-        return label(text, S.BODY_SIZE, S.MUTED).next_to(self.readouts, DOWN, buff=0.6).align_to(self.readouts, LEFT)
+        return label(text, S.HEADING_SIZE, S.MUTED).move_to([RIGHT_COLUMN_X, VERDICT_TOP, 0], aligned_edge=UL)
 
-    def move_to_slope(self, key: str, w: float, verdict: str) -> None:
+    def move_to_slope(self, key: str, w: float, verdict: str, point: str, last: str) -> None:
+        """Swing the line to slope ``w`` as its value is spoken, name it at ``point``, show the gaps at ``last``."""
         new = self.verdict_label(verdict)
         with self.beat(key) as t:
+            self.wait_until_bookmark("w")
             self.play(self.w.animate.set_value(w), FadeOut(self.verdict, shift=UP * 0.2),
-                      run_time=max(2.0, t.duration * 0.35))
-            self.play(FadeIn(new, shift=UP * 0.2), run_time=0.6)
+                      run_time=max(1.5, t.time_until_bookmark(point) - 0.2))
+            self.wait_until_bookmark(point)
+            self.play(FadeIn(new, shift=UP * 0.2), flare(self.line), run_time=1.0)
+            self.wait_until_bookmark(last)
+            gaps = self.gap_highlight(w) if last == "sides" else [flare(r) for r in self.residuals]
+            self.play(LaggedStart(*gaps, lag_ratio=0.15), run_time=1.5)
         self.verdict = new
 
+    def gap_highlight(self, w: float) -> list:
+        """Pulse the houses above the line, then those below it: both sides of the cloud."""
+        d = self.data
+        above = [dot for dot, x, y in zip(self.dots, d.x, d.y, strict=True) if y > w * x]
+        below = [dot for dot, x, y in zip(self.dots, d.x, d.y, strict=True) if y <= w * x]
+        return [pulse(*above, scale=1.5), pulse(*below, scale=1.5)]
+
     def too_high_beat(self) -> None:
-        self.move_to_slope("too_high", P.TRY_SLOPES[1], "too high")
+        self.move_to_slope("too_high", P.TRY_SLOPES[1], "too high", "over", "gaps")
 
     def about_right_beat(self) -> None:
-        self.move_to_slope("about_right", P.TRY_SLOPES[2], "about right")
+        self.move_to_slope("about_right", P.TRY_SLOPES[2], "about right", "middle", "sides")
 
     def question_beat(self) -> None:
-        question = VGroup(label("Which w fits best?", S.BODY_SIZE, S.TEXT),
-                          label("We need a model\nof the gaps.", S.LABEL_SIZE, S.NOISE))
-        question.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        question = VGroup(label("Which w fits best?", S.HEADING_SIZE, S.TEXT),
+                          label("We need a model\nof the gaps.", S.BODY_SIZE, S.NOISE))
+        question.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         question.align_to(self.verdict, LEFT).align_to(self.verdict, UP)
+        self.question = question
         with self.beat("best_question") as t:
+            self.wait_until_bookmark("near")
+            self.play(pulse(self.readout), run_time=1.0)
+            self.wait_until_bookmark("measure")
             self.play(FadeTransform(self.verdict, question[0]), run_time=1.0)
-            self.play(FadeIn(question[1], shift=UP * 0.1), self.residuals.animate.set_stroke(width=6),
-                      run_time=min(1.5, t.duration * 0.3))
+            self.play(pulse(question[0]), run_time=max(0.8, min(1.5, t.time_until_bookmark("model"))))
+            self.wait_until_bookmark("model")
+            self.play(FadeIn(question[1], shift=UP * 0.1), self.residuals.animate.set_stroke(width=RESIDUAL_WIDTH * 2),
+                      run_time=1.2)
         self.play(FadeOut(VGroup(self.plot, self.dots, self.line, self.residuals, self.model_block,
                                  self.readouts, question)), run_time=0.8)

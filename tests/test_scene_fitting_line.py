@@ -1,4 +1,5 @@
-"""Chapter 2: the line, its residuals, the dots and the readouts follow y = w x at the storyboard's three slopes."""
+"""Chapter 2: the line, its residuals, the dots and the readouts follow y = w x at the storyboard's three slopes;
+each narration bookmark starts the visual of the words it stands before."""
 
 import numpy as np
 import pytest
@@ -7,7 +8,31 @@ from mathcore import parameters as P
 from mathcore.datasets import house_prices
 from scenes import style as S
 from scenes.ch02_fitting_a_line import FittingLineScene
-from tests.scene_harness import colour_hits, frame_at_beat, near_colour, png_round_trip, run_scene
+from scenes.segments import bookmarks
+from tests.scene_harness import (
+    colour_hits,
+    first_play_of,
+    frame_at_beat,
+    near_colour,
+    png_round_trip,
+    recording,
+    run_scene,
+)
+
+#: (beat, bookmark, what the words after it name on screen), in narration order.
+CUES = [
+    ("scatter", "size", lambda s: s.plot[1][0]), ("scatter", "price", lambda s: s.plot[1][1]),
+    ("scatter", "model", lambda s: s.model), ("scatter", "gloss", lambda s: s.model_block[1]),
+    ("too_low", "w", lambda s: s.line), ("too_low", "dollars", lambda s: s.dollars),
+    ("too_low", "line", lambda s: s.line), ("too_low", "gaps", lambda s: s.residuals[0]),
+    ("too_low", "long", lambda s: s.residuals[-1]),
+    ("too_high", "w", lambda s: s.w), ("too_high", "over", lambda s: s.line),
+    ("too_high", "gaps", lambda s: s.residuals[0]),
+    ("about_right", "w", lambda s: s.w), ("about_right", "middle", lambda s: s.line),
+    ("about_right", "sides", lambda s: s.dots[0]),
+    ("best_question", "near", lambda s: s.readout), ("best_question", "measure", lambda s: s.question[0]),
+    ("best_question", "model", lambda s: s.question[1]),
+]
 
 
 def vertices(curve, axes) -> np.ndarray:
@@ -28,8 +53,22 @@ def probe(scene, key):
 
 
 @pytest.fixture(scope="module")
-def states(tmp_path_factory):
-    return run_scene(FittingLineScene, probe, tmp_path_factory.mktemp("ch02"))[1]
+def run(tmp_path_factory):
+    return run_scene(recording(FittingLineScene), probe, tmp_path_factory.mktemp("ch02"))
+
+
+@pytest.fixture(scope="module")
+def states(run):
+    return run[1]
+
+
+def test_every_bookmark_starts_the_visual_it_names(run):
+    scene = run[0]
+    narrated = [(beat, mark) for beat in scene.beats_done for mark in bookmarks(scene.script[beat])]
+    assert [(beat, mark) for beat, mark, _ in scene.marks_used] == narrated == [c[:2] for c in CUES]
+    for (beat, mark, at), (_, _, target) in zip(scene.marks_used, CUES, strict=True):
+        start = first_play_of(scene, target(scene), after=at - 1.0 / 6 - 1e-6)  # frames are 1/6 s apart
+        assert start == pytest.approx(at, abs=1.0 / 6), f"{beat}/{mark}: its visual starts at {start}, not {at:.2f}"
 
 
 def test_beats_follow_the_storyboard(states):
