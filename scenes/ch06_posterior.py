@@ -7,16 +7,20 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Animation,
     Brace,
     Create,
+    DashedLine,
     Dot,
     FadeIn,
     FadeOut,
+    Indicate,
     Line,
     ReplacementTransform,
     ValueTracker,
     VGroup,
     Write,
+    config,
 )
 
 from mathcore import parameters as P
@@ -26,7 +30,7 @@ from mathcore.posterior import map_slope, posterior_curve, shrinkage_factor
 from mathcore.prior import gaussian_prior_logpdf
 from scenes import style as S
 from scenes.base import ChapterScene
-from scenes.parts import ArrayCurve, Readout, Slider, WMarker, ctex, label, make_axes, tracked_curve
+from scenes.parts import ArrayCurve, Readout, Slider, WMarker, ctex, flare, label, make_axes, pulse, tracked_curve
 
 #: Heights (in display units, curves peak at 1) of the MLE and MAP marker tops: apart so tags never collide.
 MLE_TOP = 1.32
@@ -76,6 +80,15 @@ class PosteriorScene(ChapterScene):
     def shrinkage(self) -> float:
         return shrinkage_factor(self.data.x, P.SIGMA_N, self.sigma.get_value())
 
+    def until(self, mark: str, most: float) -> float:
+        """A run time that ends by bookmark ``mark`` (at most ``most`` seconds, at least one frame)."""
+        return max(min(self.current_tracker.time_until_bookmark(mark), most), 1.0 / config.frame_rate)
+
+    def at(self, mark: str, *animations: Animation, until: str | None = None, most: float = 1.2) -> None:
+        """Wait for bookmark ``mark``, then play what the words there name (until bookmark ``until``)."""
+        self.wait_until_bookmark(mark)
+        self.play(*animations, run_time=self.until(until, most) if until else most)
+
     def bayes_rule_beat(self) -> None:
         self.equation = bayes_tex(S.TITLE_SIZE)
         eq = self.equation
@@ -84,11 +97,16 @@ class PosteriorScene(ChapterScene):
                                    (eq[12:15], "prior", S.PRIOR)):
             brace = Brace(VGroup(*parts), DOWN, color=color, buff=0.15)
             notes.add(VGroup(brace, label(name, S.LABEL_SIZE, color).next_to(brace, DOWN, buff=0.12)))
-        with self.beat("bayes_rule") as t:
-            self.play(Write(eq), run_time=min(2.5, t.duration * 0.3))
-            for note in notes:
-                self.play(FadeIn(note, shift=UP * 0.15), run_time=min(1.2, t.duration * 0.12))
-            self.wait(max(0.0, t.duration * 0.3))
+        self.notes = notes
+        marks = ("posterior", "likelihood", "prior")
+        with self.beat("bayes_rule"):
+            self.play(Write(eq), run_time=self.until("posterior", 2.5))
+            for mark, nxt, note, parts in zip(marks, (*marks[1:], None), notes, (eq[0:5], eq[6:11], eq[12:15]),
+                                              strict=True):
+                self.at(mark, FadeIn(note, shift=UP * 0.15), pulse(*parts, scale=1.2), until=nxt, most=1.2)
+            rest = self.current_tracker.get_remaining_duration() - 1.0
+            if rest > 1.0 / config.frame_rate:
+                self.wait(rest)
             self.play(FadeOut(notes), eq.animate.scale(S.BODY_SIZE / S.TITLE_SIZE).to_edge(UP, buff=S.MARGIN),
                       run_time=1.0)
 
@@ -117,18 +135,20 @@ class PosteriorScene(ChapterScene):
         self.legend.shift(DOWN * 0.35)
         panel.next_to(self.plot, RIGHT, buff=0.5).align_to(axes, UP).shift(DOWN * 0.2)
 
-        with self.beat("three_curves") as t:
-            step = min(1.6, t.duration * 0.14)
-            self.play(Create(self.plot), run_time=step)
-            self.play(Create(self.like_curve), FadeIn(self.mle_marker), FadeIn(self.mle_readout),
-                      FadeIn(self.legend[0]), run_time=step)
-            self.play(Create(self.prior_curve), FadeIn(self.slider), FadeIn(self.legend[1]), run_time=step)
+        with self.beat("three_curves"):
+            self.play(Create(self.plot), run_time=self.until("orange", 1.6))
+            self.at("orange", Create(self.like_curve), FadeIn(self.legend[0]), until="mle", most=1.4)
+            self.at("mle", FadeIn(self.mle_marker), FadeIn(self.mle_readout), until="purple", most=1.0)
+            self.at("purple", Create(self.prior_curve), FadeIn(self.slider), FadeIn(self.legend[1]),
+                    until="multiply", most=1.4)
             product = VGroup(self.like_curve.copy().set_z_index(0), self.prior_curve.copy().clear_updaters())
             self.post_curve.suspend_updating()
-            self.play(ReplacementTransform(product, self.post_curve), FadeIn(self.legend[2:]), run_time=step * 1.2)
+            self.at("multiply", ReplacementTransform(product, self.post_curve), FadeIn(self.legend[2:]),
+                    until="map", most=2.0)
             self.post_curve.resume_updating()
-            self.play(FadeIn(self.map_marker), FadeIn(self.map_readout), FadeIn(self.ratio_readout),
-                      Create(self.rope), run_time=step)
+            self.at("map", FadeIn(self.map_marker), FadeIn(self.map_readout), until="knot", most=1.0)
+            self.at("knot", Create(self.rope), FadeIn(self.ratio_readout), most=1.2)
+            self.play(pulse(*self.rope[2][2:], scale=1.6), run_time=0.8)
 
     def make_legend(self) -> VGroup:
         """Swatch and name of each curve, then a note on the vertical scale."""
@@ -159,12 +179,27 @@ class PosteriorScene(ChapterScene):
         return VGroup(prior_side, data_side, ends)
 
     def tight_prior_beat(self) -> None:
-        with self.beat("sigma_tight") as t:
-            self.play(self.sigma.animate.set_value(P.SIGMA_MIN), run_time=max(2.5, t.duration * 0.55))
+        axes = self.plot.axes
+        half = self.mle() / 2
+        self.half_mark = VGroup(DashedLine(axes.c2p(half, 0), axes.c2p(half, 0.55), color=S.LIKELIHOOD,
+                                           stroke_width=3),
+                                label("half the MLE", S.SMALL_SIZE, S.LIKELIHOOD))
+        self.half_mark[1].next_to(self.half_mark[0], UP, buff=0.08)
+        with self.beat("sigma_tight"):
+            self.at("tighten", pulse(*self.slider.readout, scale=1.3), Indicate(self.slider.knob, color=S.PRIOR),
+                    until="snaps", most=1.0)
+            self.at("snaps", self.sigma.animate.set_value(P.SIGMA_MIN), until="map", most=3.0)
+            self.at("map", pulse(*self.map_readout, scale=1.3),
+                    until="half", most=1.0)
+            self.at("half", Create(self.half_mark), pulse(*self.ratio_readout, scale=1.3), most=1.2)
 
     def wide_prior_beat(self) -> None:
-        with self.beat("sigma_wide", loop=True) as t:
-            self.play(self.sigma.animate.set_value(P.SIGMA_MAX), run_time=max(3.0, t.duration * 0.6))
+        with self.beat("sigma_wide", loop=True):
+            self.at("loosen", self.sigma.animate.set_value(P.SIGMA_MAX), FadeOut(self.half_mark), until="back",
+                    most=4.0)
+            self.at("back", pulse(*self.map_readout, scale=1.3), pulse(*self.mle_readout, scale=1.3),
+                    until="wins", most=1.2)
+            self.at("wins", pulse(*self.ratio_readout, scale=1.35), flare(self.like_curve, 2.0), most=1.2)
         everything = VGroup(self.equation, self.plot, self.like_curve, self.prior_curve, self.post_curve,
                             self.mle_marker, self.map_marker, self.rope, self.slider, self.mle_readout,
                             self.map_readout, self.ratio_readout, self.legend)
