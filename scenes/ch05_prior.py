@@ -1,14 +1,38 @@
-"""Chapter 5: the Gaussian prior p(w) = N(0, sigma^2), with sigma sliding from narrow to almost flat."""
+"""Chapter 5: the Gaussian prior p(w) = N(0, sigma^2), with sigma sliding from narrow to almost flat.
+
+Each sentence brings its picture at its bookmark: the bell when it is named, the sweeps of σ while they are
+described, the σ in the formula and on the slider pulsing when σ is named.
+"""
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, UR, Create, FadeIn, FadeOut, ValueTracker, VGroup, Write
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    UR,
+    Animation,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Line,
+    ValueTracker,
+    VGroup,
+    Write,
+    config,
+)
 
 from mathcore import parameters as P
 from mathcore.prior import gaussian_prior_pdf
 from scenes import style as S
 from scenes.base import ChapterScene
-from scenes.parts import Slider, ctex, label, make_axes, tracked_curve
+from scenes.parts import Slider, ctex, flare, label, make_axes, pulse, tracked_curve
+
+#: Slopes marked on the nearly flat prior: almost equally plausible.
+CANDIDATES = (-3.0, -1.5, 0.0, 1.5, 3.0)
 
 
 class PriorScene(ChapterScene):
@@ -27,6 +51,19 @@ class PriorScene(ChapterScene):
     def prior_values(self):
         return gaussian_prior_pdf(self.w, self.sigma.get_value())
 
+    def until(self, mark: str, most: float) -> float:
+        """A run time that ends by bookmark ``mark`` (at most ``most`` seconds, at least one frame)."""
+        return max(min(self.current_tracker.time_until_bookmark(mark), most), 1.0 / config.frame_rate)
+
+    def at(self, mark: str, *animations: Animation, until: str | None = None, most: float = 1.2) -> None:
+        """Wait for bookmark ``mark``, then play what the words there name (until bookmark ``until``)."""
+        self.wait_until_bookmark(mark)
+        self.play(*animations, run_time=self.until(until, most) if until else most)
+
+    def sigma_parts(self) -> list:
+        """The σ of the formula and the slider's readout: what pulses when σ is named."""
+        return [self.formula[5], self.formula[10]]
+
     def formula_beat(self) -> None:
         peak = float(gaussian_prior_pdf(0.0, P.SIGMA_MIN))
         self.plot = make_axes((*P.W_RANGE, 1), (0, round(peak + 0.2, 1), 0.5), 9.0, 4.2, "w (slope)",
@@ -35,29 +72,49 @@ class PriorScene(ChapterScene):
         self.curve = tracked_curve(self.plot.axes, self.w, self.prior_values, S.PRIOR, 5)
         self.formula = ctex(r"p(", "w", r")", "=", r"\frac{1}{\sqrt{2\pi", r"\sigma", r"^2}}",
                             r"\exp\!\left(-\frac{", "w", r"^2}{2", r"\sigma", r"^2}\right)",
-                            colors={r"p(": S.PRIOR, r")": S.PRIOR})
+                            colors={r"p(": S.PRIOR, r")": S.PRIOR}, size=S.HEADING_SIZE)
         self.formula.to_edge(UP, buff=S.MARGIN)
         self.slider = Slider(self.sigma, P.SIGMA_MIN, P.SIGMA_MAX, r"\sigma", S.PRIOR, length=3.2)
         self.slider.to_corner(UR, buff=S.MARGIN).shift(DOWN * 1.6)
-        with self.beat("formula") as t:
-            self.play(Write(self.formula), run_time=min(2.5, t.duration * 0.4))
-            self.play(Create(self.plot), run_time=1.0)
-            self.play(Create(self.curve), FadeIn(self.slider), run_time=1.2)
+        with self.beat("formula"):
+            self.play(Write(self.formula), run_time=self.until("bell", 2.5))
+            self.at("bell", Create(self.plot), Create(self.curve), until="width", most=2.0)
+            self.at("width", *[pulse(p, scale=1.4) for p in self.sigma_parts()], FadeIn(self.slider, shift=LEFT * 0.2),
+                    most=1.2)
+            self.play(pulse(*self.slider.readout, scale=1.3), run_time=0.8)
 
     def narrow_beat(self) -> None:
-        with self.beat("sigma_narrow") as t:
-            self.play(self.sigma.animate.set_value(P.SIGMA_MIN), run_time=max(2.0, t.duration * 0.6))
+        with self.beat("sigma_narrow"):
+            self.at("shrink", self.sigma.animate.set_value(P.SIGMA_MIN), until="confident", most=4.0)
+            # Near zero: the band of slopes within two σ of 0 holds 95 % of the belief.
+            axes = self.plot.axes
+            band = Line(axes.c2p(-2 * P.SIGMA_MIN, 0), axes.c2p(2 * P.SIGMA_MIN, 0), color=S.PRIOR, stroke_width=12)
+            self.near_zero = band
+            self.at("confident", flare(self.curve, 1.8), Create(band), most=1.2)
 
     def wide_beat(self) -> None:
-        with self.beat("sigma_wide", loop=True) as t:
-            self.play(self.sigma.animate.set_value(P.SIGMA_MAX), run_time=max(2.5, t.duration * 0.6))
+        axes = self.plot.axes
+        heights = gaussian_prior_pdf(np.array(CANDIDATES), P.SIGMA_MAX)
+        self.stems = VGroup(*[VGroup(Line(axes.c2p(w, 0), axes.c2p(w, h), color=S.PRIOR, stroke_width=3),
+                                     Dot(axes.c2p(w, h), radius=0.08, color=S.PRIOR))
+                              for w, h in zip(CANDIDATES, heights, strict=True)])
+        with self.beat("sigma_wide", loop=True):
+            self.at("widen", self.sigma.animate.set_value(P.SIGMA_MAX), FadeOut(self.near_zero),
+                    until="plausible", most=4.0)
+            self.at("plausible", *[Create(s) for s in self.stems], until="opinion", most=1.5)
+            self.at("opinion", flare(self.curve, 1.8), *[pulse(s[1], scale=1.6) for s in self.stems], most=1.0)
 
     def two_sigmas_beat(self) -> None:
         noise = VGroup(ctex(r"\sigma_n"), label("noise in the prices", S.LABEL_SIZE, S.NOISE)).arrange(RIGHT)
-        belief = VGroup(ctex(r"\sigma"), label("belief about w", S.LABEL_SIZE, S.PRIOR)).arrange(RIGHT)
+        belief = VGroup(ctex(r"\sigma"), label("doubt about the weight w", S.LABEL_SIZE, S.PRIOR)).arrange(RIGHT)
         pair = VGroup(noise, belief).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         pair.next_to(self.slider, DOWN, buff=0.6).to_edge(RIGHT, buff=S.MARGIN)
-        with self.beat("two_sigmas") as t:
-            self.play(self.sigma.animate.set_value(P.SIGMA_START), FadeIn(pair, shift=UP * 0.2),
-                      run_time=min(2.0, t.duration * 0.5))
+        self.pair = pair
+        with self.beat("two_sigmas"):
+            self.play(self.sigma.animate.set_value(P.SIGMA_START), FadeOut(self.stems),
+                      run_time=self.until("noise", 2.0))
+            self.at("noise", FadeIn(noise, shift=UP * 0.2), most=1.0)
+            self.play(pulse(noise[0], scale=1.4), run_time=0.8)
+            self.at("doubt", FadeIn(belief, shift=UP * 0.2), *[pulse(p, scale=1.4) for p in self.sigma_parts()],
+                    pulse(*self.slider.readout, scale=1.3), most=1.2)
         self.play(FadeOut(VGroup(self.formula, self.plot, self.curve, self.slider, pair)), run_time=0.8)

@@ -1,10 +1,12 @@
 """Chapter 5: the prior curve and the sigma readout follow mathcore at every beat end."""
 
 import numpy as np
+import pytest
 
 from mathcore import parameters as P
 from mathcore.prior import gaussian_prior_pdf
 from scenes.ch05_prior import PriorScene
+from tests.bookmark_cues import cue_problems, has, narration_marks, recording
 from tests.scene_harness import run_scene
 
 
@@ -15,8 +17,15 @@ def probe(scene, key):
     return {"sigma": scene.sigma.get_value(), "shown": scene.slider.readout.shown, "xy": xy}
 
 
-def test_prior_curve_matches_mathcore_at_each_beat(tmp_path):
-    scene, states = run_scene(PriorScene, probe, tmp_path)
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory):
+    with recording(PriorScene) as log:
+        scene, states = run_scene(PriorScene, probe, tmp_path_factory.mktemp("ch05"))
+    return scene, states, log
+
+
+def test_prior_curve_matches_mathcore_at_each_beat(recorded):
+    scene, states, _ = recorded
     assert list(states) == ["formula", "sigma_narrow", "sigma_wide", "two_sigmas"]
     assert states["sigma_narrow"]["sigma"] == P.SIGMA_MIN
     assert states["sigma_wide"]["sigma"] == P.SIGMA_MAX
@@ -26,3 +35,20 @@ def test_prior_curve_matches_mathcore_at_each_beat(tmp_path):
         expected = gaussian_prior_pdf(xy[:, 0], state["sigma"])
         inside = expected <= scene.plot.axes.y_range[1]
         np.testing.assert_allclose(xy[inside, 1], expected[inside], atol=1e-6)
+
+
+CUES = {
+    "bell": has(lambda s: s.curve), "width": has(lambda s: s.formula[5]),
+    "shrink": has(lambda s: s.sigma), "confident": has(lambda s: s.near_zero),
+    "widen": has(lambda s: s.sigma), "plausible": has(lambda s: s.stems[0][0]),
+    "opinion": has(lambda s: s.curve), "noise": has(lambda s: s.pair[0]), "doubt": has(lambda s: s.pair[1]),
+}
+
+
+def test_every_bookmark_starts_the_visual_it_names(recorded):
+    """Each bookmark of the narration is waited for and the play right after it (within a frame) animates what
+    the words name: the bell, the σ in the formula, the σ sweeps, the candidate slopes, the two sigmas."""
+    scene, _, log = recorded
+    assert narration_marks("ch05_prior") == {(b, m) for b, m, _ in log.marks}
+    assert {m for _, m, _ in log.marks} == set(CUES)
+    assert not cue_problems(scene, log, CUES, frame=1 / 6)
