@@ -218,7 +218,7 @@ class AlgebraScene(ChapterScene):
             self.algebra_step("negative_log", run_time=self.until(t, "sum", 1.5),
                               extra=[ReplacementTransform(self.y_name, new_name)])
             self.y_name = new_name
-            self.at("sum", pulse(key_part(self.eq, "lik.log"), key_part(self.eq, "pri.op"), scale=1.35),
+            self.at("sum", *[pulse(key_part(self.eq, k), scale=1.35) for k in ("lik.log", "pri.op")],
                     until="peak", most=1.2)
             self.at("peak", Create(bump), FadeIn(peak, scale=0.5), until="valley", most=1.4)
             self.wait_until_bookmark("valley")
