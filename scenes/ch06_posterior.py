@@ -10,7 +10,6 @@ from manim import (
     Animation,
     Brace,
     Create,
-    DashedLine,
     Dot,
     FadeIn,
     FadeOut,
@@ -181,10 +180,12 @@ class PosteriorScene(ChapterScene):
     def tight_prior_beat(self) -> None:
         axes = self.plot.axes
         half = self.mle() / 2
-        self.half_mark = VGroup(DashedLine(axes.c2p(half, 0), axes.c2p(half, 0.55), color=S.LIKELIHOOD,
-                                           stroke_width=3),
-                                label("half the MLE", S.SMALL_SIZE, S.LIKELIHOOD))
-        self.half_mark[1].next_to(self.half_mark[0], UP, buff=0.08)
+        # A tick on the rope at half the MLE: the knot (the MAP) ends up well left of it.
+        tick = Line(axes.c2p(half, MAP_TOP - 0.06), axes.c2p(half, MAP_TOP + 0.06), color=S.LIKELIHOOD,
+                    stroke_width=5)
+        note = label("half the MLE", S.SMALL_SIZE, S.LIKELIHOOD).next_to(tick, DOWN, buff=0.08)
+        note.align_to(tick, LEFT)
+        self.half_mark = VGroup(tick, note)
         with self.beat("sigma_tight"):
             self.at("tighten", pulse(*self.slider.readout, scale=1.3), Indicate(self.slider.knob, color=S.PRIOR),
                     until="snaps", most=1.0)
