@@ -13,6 +13,7 @@ from manim import (
     UL,
     UP,
     UR,
+    Animation,
     Circle,
     Create,
     FadeIn,
@@ -20,10 +21,15 @@ from manim import (
     Indicate,
     Line,
     ManimColor,
+    Mobject,
     SurroundingRectangle,
+    UpdateFromAlphaFunc,
     ValueTracker,
     VGroup,
+    VMobject,
     Write,
+    linear,
+    there_and_back,
 )
 
 from mathcore import parameters as P
@@ -42,7 +48,19 @@ from mathcore.sparsity import (
 )
 from scenes import style as S
 from scenes.base import ChapterScene
-from scenes.parts import ArrayCurve, Card, Readout, Slider, WMarker, ctex, label, make_axes, tracked_curve
+from scenes.parts import (
+    ArrayCurve,
+    Card,
+    Readout,
+    Slider,
+    WMarker,
+    ctex,
+    flare,
+    label,
+    make_axes,
+    pulse,
+    tracked_curve,
+)
 
 #: Layout: the w window of the prior panels, their size and the centres of the three columns.
 W_VIEW = (-1.0, 3.0, 1.0)
@@ -56,6 +74,22 @@ PAIR_X = (-2.6, 2.6)
 W_SAMPLES_DENSE = 4801
 #: Squared sigmas coloured as single TeX parts (so the exponent sits tight against its subscript).
 SQUARES = {r"\sigma_n^2": S.NOISE, r"\sigma^2": S.PRIOR}
+#: Shortest animation a bookmark cue plays when the next bookmark is close; a glide stops this long before the
+#: beat's words end.
+MIN_CUE, GLIDE_TAIL = 0.25, 0.3
+
+
+def live_flare(curve: VMobject, widen: float = 2.2) -> Animation:
+    """Thicken a curve and back while its updater keeps redrawing it (parts.flare pauses the updater)."""
+    base = curve.get_stroke_width()
+    return UpdateFromAlphaFunc(curve, lambda m, a: m.set_stroke(width=base * (1 + (widen - 1) * there_and_back(a))))
+
+
+def live_grow(mob: Mobject, grow: float = 1.8) -> Animation:
+    """Grow a slider's knob in place and back while its updater keeps moving it (one animation per mobject: an
+    AnimationGroup would put a Group holding it in the scene and Manim would drop its owner from the scene)."""
+    base = mob.width
+    return UpdateFromAlphaFunc(mob, lambda m, a: m.scale_to_fit_width(base * (1 + (grow - 1) * there_and_back(a))))
 
 
 @dataclass
@@ -145,6 +179,33 @@ class TakeawaysScene(ChapterScene):
             rows.add(VGroup(swatch, label(name, S.LABEL_SIZE, color)).arrange(RIGHT, buff=0.15))
         return rows.arrange(RIGHT, buff=0.45)
 
+    # --- timing by the words ---
+    def cue(self, t, mark: str, *animations: Animation, run_time: float = 1.0, until: str | None = None) -> None:
+        """Play ``animations`` from bookmark ``mark``; with ``until`` they end by that later bookmark."""
+        self.wait_until_bookmark(mark)
+        if until is not None:
+            run_time = max(MIN_CUE, min(run_time, t.time_until_bookmark(until)))
+        self.play(*animations, run_time=run_time)
+
+    def glide(self, t, tracker: ValueTracker, stop: float, cues: dict[str, list[Animation]],
+              until: str | None = None) -> None:
+        """Move ``tracker`` evenly to ``stop`` from the first bookmark of ``cues`` to bookmark ``until`` (else to the
+        end of the beat's words); each bookmark's animations play from that bookmark while the value moves."""
+        marks = list(cues)
+        self.wait_until_bookmark(marks[0])
+        begin, start = float(self.renderer.time), tracker.get_value()
+        left = t.time_until_bookmark(until) if until else t.get_remaining_duration() - GLIDE_TAIL
+        end = begin + max(len(marks) * MIN_CUE, left)
+        bounds = [begin + t.time_until_bookmark(m) for m in marks[1:]] + [end]
+        for i, (mark, upto) in enumerate(zip(marks, bounds, strict=True)):
+            if i:
+                self.wait_until_bookmark(mark)
+            now = float(self.renderer.time)
+            value = stop if i == len(marks) - 1 else start + (upto - begin) / (end - begin) * (stop - start)
+            self.play(tracker.animate(rate_func=linear).set_value(value), *cues[mark],
+                      run_time=max(MIN_CUE, upto - now))
+
+    # --- beats ---
     def laplace_beat(self) -> None:
         like = likelihood_curve(self.w, self.data.x, self.data.y, self.sigma_n)
         fams = self.families()
@@ -159,33 +220,42 @@ class TakeawaysScene(ChapterScene):
         self.slider.readout.number.set_value(self.sigma())
         self.slider.to_corner(UR, buff=S.MARGIN)
         g, lp = self.panels["gauss"], self.panels["laplace"]
+        axes = lp.plot.axes
+        self.sharp_ring = Circle(radius=0.22, color=S.PRIOR, stroke_width=4).move_to(
+            axes.c2p(0.0, float(peak_normalised(lp.family.log_prior(np.array([0.0]), self.sigma()))[0])))
         with self.beat("laplace_prior") as t:
-            for panel in (g, lp):
-                self.play(FadeIn(panel.top), Create(panel.plot), run_time=0.9)
-                self.play(Create(panel.prior), run_time=0.9)
-            self.play(FadeIn(self.key), FadeIn(self.slider), *(Create(p.like) for p in (g, lp)), run_time=1.0)
-            self.play(*(Create(p.post) for p in (g, lp)), *(FadeIn(p.marker, p.readout) for p in (g, lp)),
-                      run_time=min(1.5, max(0.6, t.duration - 5.6)))
+            self.play(FadeIn(g.top), Create(g.plot), FadeIn(self.key), FadeIn(self.slider), run_time=0.9)
+            self.play(Create(g.prior), Create(g.like),
+                      run_time=min(1.0, max(MIN_CUE, t.time_until_bookmark("laplace"))))
+            self.cue(t, "laplace", FadeIn(lp.top), Create(lp.plot), Create(lp.like), run_time=1.0, until="tent")
+            self.cue(t, "tent", Create(lp.prior), run_time=0.8, until="sharp")
+            self.cue(t, "sharp", Create(self.sharp_ring), pulse(*lp.top[1].submobjects[4:7]), run_time=1.0)
+            self.cue(t, "lasso", *(Create(p.post) for p in (g, lp)), *(FadeIn(p.marker, p.readout) for p in (g, lp)),
+                     FadeOut(self.sharp_ring), run_time=1.3)
 
     def exact_zero_beat(self) -> None:
-        lp = self.panels["laplace"]
+        g, lp = self.panels["gauss"], self.panels["laplace"]
         tag = label("exactly zero", S.LABEL_SIZE, S.POSTERIOR)
+        tag.next_to(lp.readout, RIGHT, buff=0.3)
+        self.zero_tag = tag
         with self.beat("exact_zero") as t:
-            self.play(self.log_sigma.animate.set_value(float(np.log(P.SPARSITY_SIGMAS[1]))),
-                      run_time=max(3.0, t.duration * 0.6))
-            tag.next_to(lp.readout, RIGHT, buff=0.3)
-            self.zero_tag = tag
-            self.play(FadeIn(tag, shift=LEFT * 0.2), Indicate(lp.readout, color=S.POSTERIOR), run_time=1.0)
+            self.glide(t, self.log_sigma, float(np.log(P.SPARSITY_SIGMAS[1])),
+                       {"tighten": [live_grow(self.slider.knob)], "ridge": [live_flare(g.post)]}, until="hits")
+            self.cue(t, "hits", FadeIn(tag, shift=LEFT * 0.2), Indicate(lp.readout, color=S.POSTERIOR), run_time=1.0)
+            self.cue(t, "point", pulse(*lp.top[1].submobjects[4:7]), flare(lp.prior, widen=2.5), run_time=1.0)
 
     def elastic_net_beat(self) -> None:
         g, lp, el = (self.panels[k] for k in ("gauss", "laplace", "elastic"))
+        formula = el.top[1].submobjects
         with self.beat("elastic_net") as t:
             self.play(FadeOut(self.zero_tag), g.animate.set_x(COLUMN_X[0]), lp.animate.set_x(COLUMN_X[1]),
-                      run_time=1.2)
-            self.play(FadeIn(el.top), Create(el.plot), FadeIn(el.like), run_time=1.0)
-            self.play(Create(el.prior), Create(el.post), FadeIn(el.marker, el.readout), run_time=1.2)
-            self.play(self.log_sigma.animate.set_value(float(np.log(P.SPARSITY_SIGMAS[0]))),
-                      run_time=max(2.5, t.duration - 4.5))
+                      run_time=max(MIN_CUE, min(1.0, t.time_until_bookmark("blend"))))
+            self.cue(t, "blend", FadeIn(el.top), Create(el.plot), FadeIn(el.like), run_time=1.2, until="mix")
+            self.cue(t, "mix", Create(el.prior), pulse(*formula[4:]), run_time=1.2, until="keeps")
+            self.cue(t, "keeps", flare(el.prior, widen=2.5), Create(el.post), FadeIn(el.marker, el.readout),
+                     run_time=1.2, until="loosen")
+            self.glide(t, self.log_sigma, float(np.log(P.SPARSITY_SIGMAS[0])),
+                       {"loosen": [live_grow(self.slider.knob)], "between": [live_flare(el.post)]})
 
     def dropout_beat(self) -> None:
         everything = VGroup(*self.panels.values(), self.key, self.slider)
@@ -193,18 +263,16 @@ class TakeawaysScene(ChapterScene):
         card = Card("Dropout", ["Each step drops random units,", "so each step trains a thinned net:",
                                 "a sample of the weights.", "Approximate variational inference."],
                     S.PRIOR, width=6.0)
-        net.scale(0.85)
-        VGroup(net, card).arrange(RIGHT, buff=0.7).move_to(DOWN * 0.1)
+        lines = card[1][1]
+        VGroup(net, card).arrange(RIGHT, buff=0.8).move_to(DOWN * 0.1)
+        self.net, self.card_lines = net, lines
         with self.beat("dropout") as t:
             self.play(FadeOut(everything), run_time=0.8)
             self.play(FadeIn(net.edges), FadeIn(net.units), run_time=1.0)
-            self.play(FadeIn(card, shift=LEFT * 0.3), run_time=0.8)
-            passes = len(net.masks)
-            each = max(0.6, (t.duration - 3.0) / passes)
-            for mask in net.masks:
-                self.play(*net.apply(mask), run_time=each * 0.5)
-                self.wait(each * 0.5)
-            self.play(*net.apply(np.zeros(len(net.unit_list), dtype=bool)), run_time=0.5)
+            self.play(FadeIn(card[0]), FadeIn(card[1][0]), FadeIn(lines[0], shift=UP * 0.1), run_time=0.8)
+            for mark, line, mask in zip(("thinned", "sample", "vi"), lines[1:], net.masks, strict=True):
+                self.cue(t, mark, *net.apply(mask), FadeIn(line, shift=UP * 0.1), run_time=1.0)
+            self.play(*net.apply(np.zeros(len(net.unit_list), dtype=bool)), run_time=0.6)
         self.play(FadeOut(VGroup(net, card)), run_time=0.8)
 
     def weight_decay_beat(self) -> None:
@@ -226,16 +294,19 @@ class TakeawaysScene(ChapterScene):
         side = VGroup(lam_slider, sn, sig).arrange(DOWN, aligned_edge=LEFT, buff=0.5)
         side.to_edge(RIGHT, buff=S.MARGIN + 0.2).align_to(plot.axes, UP)
         self.decay = VGroup(equation, plot, curve, side)
-        self.lam = lam
+        self.lam, self.lam_slider, self.decay_curve = lam, lam_slider, curve
         self.sigma_readout = sig
+        self.equation = equation
+        left, right = VGroup(*equation.submobjects[:9]), VGroup(*equation.submobjects[9:])
         with self.beat("weight_decay") as t:
-            self.play(Write(equation), run_time=min(2.5, t.duration * 0.25))
-            self.play(Create(plot), Create(curve), FadeIn(side), run_time=1.2)
-            steps = len(P.LAMBDA_SWEEP) - 1
-            each = max(1.0, (t.duration - 4.2) / steps)
-            for value in P.LAMBDA_SWEEP[1:]:
-                self.play(lam.animate.set_value(value), run_time=each * 0.6)
-                self.wait(each * 0.4)
+            self.play(Create(plot), run_time=max(MIN_CUE, min(0.8, t.time_until_bookmark("decay"))))
+            self.cue(t, "decay", Write(left), run_time=1.4, until="width")
+            self.cue(t, "width", Create(curve), run_time=0.8, until="formula")
+            self.cue(t, "formula", Write(right), FadeIn(side, shift=LEFT * 0.2), run_time=1.5, until="scales")
+            self.cue(t, "scales", pulse(equation.submobjects[0], scale=1.15), run_time=1.0, until="raise")
+            self.glide(t, lam, max(P.LAMBDA_SWEEP), {"raise": [live_grow(lam_slider.knob)],
+                                                     "narrows": [live_flare(curve)]}, until="small")
+            self.cue(t, "small", pulse(sig, scale=1.3), run_time=0.8)
 
     def end_card_beat(self) -> None:
         title = label("L2 regularization is Bayesian in disguise", S.TITLE_SIZE * 0.8, S.TEXT)

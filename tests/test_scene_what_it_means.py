@@ -14,12 +14,30 @@ from mathcore.sparsity import (
 )
 from scenes import style as S
 from scenes.ch10_what_it_means import TakeawaysScene
-from tests.scene_harness import colour_hits, frame_at_beat, run_scene
+from scenes.narration import load_script
+from scenes.segments import bookmarks
+from tests.scene_harness import colour_hits, first_play_of, frame_at_beat, recording, run_scene
 
 BEATS = ["laplace_prior", "exact_zero", "elastic_net", "dropout", "weight_decay", "end_card"]
 DATA = house_prices()
 SN = P.SIGMA_N
 SXY, SXX = float(DATA.x @ DATA.y), float(DATA.x @ DATA.x)
+#: What each bookmark of the narration sets in motion (the mobject its visual animates).
+CUES = {
+    "laplace": lambda s: s.panels["laplace"].plot, "tent": lambda s: s.panels["laplace"].prior,
+    "sharp": lambda s: s.sharp_ring, "lasso": lambda s: s.panels["laplace"].post,
+    "tighten": lambda s: s.log_sigma, "ridge": lambda s: s.panels["gauss"].post,
+    "hits": lambda s: s.zero_tag, "point": lambda s: s.panels["laplace"].prior,
+    "blend": lambda s: s.panels["elastic"].plot, "mix": lambda s: s.panels["elastic"].prior,
+    "keeps": lambda s: s.panels["elastic"].post, "loosen": lambda s: s.log_sigma,
+    "between": lambda s: s.panels["elastic"].post,
+    "thinned": lambda s: s.card_lines[1], "sample": lambda s: s.card_lines[2], "vi": lambda s: s.card_lines[3],
+    "decay": lambda s: s.equation[0], "width": lambda s: s.decay_curve, "formula": lambda s: s.equation[-1],
+    "scales": lambda s: s.equation[0], "raise": lambda s: s.lam, "narrows": lambda s: s.decay_curve,
+    "small": lambda s: s.sigma_readout,
+}
+#: Frame time of the scene harness (6 fps): a cue may start one frame off its bookmark.
+FRAME = 1 / 6 + 1e-6
 
 
 def soft(v, t):
@@ -68,8 +86,24 @@ def probe(scene, key):
 
 
 @pytest.fixture(scope="module")
-def states(tmp_path_factory):
-    return run_scene(TakeawaysScene, probe, tmp_path_factory.mktemp("ch10"))[1]
+def run(tmp_path_factory):
+    return run_scene(recording(TakeawaysScene), probe, tmp_path_factory.mktemp("ch10"))
+
+
+def test_every_bookmark_starts_the_visual_it_names(run):
+    scene, _ = run
+    script = load_script(TakeawaysScene.chapter)
+    marks = [(beat, m) for beat, text in script.items() for m in bookmarks(text)]
+    used = {(beat, m): at for beat, m, at in scene.marks_used}
+    assert sorted(used) == sorted(marks) and sorted(m for _, m in marks) == sorted(CUES)
+    for (_, mark), at in used.items():
+        start = first_play_of(scene, CUES[mark](scene), after=at - FRAME)
+        assert start is not None and abs(start - at) <= FRAME, f"{mark}: bookmark at {at:.2f} s, visual at {start}"
+
+
+@pytest.fixture(scope="module")
+def states(run):
+    return run[1]
 
 
 def test_beats_follow_the_storyboard(states):
