@@ -18,8 +18,10 @@ from manim import (
     GrowFromCenter,
     LaggedStart,
     ReplacementTransform,
+    UpdateFromAlphaFunc,
     ValueTracker,
     VGroup,
+    VMobject,
     Write,
 )
 
@@ -28,11 +30,23 @@ from mathcore.datasets import Dataset, house_prices
 from mathcore.likelihood import mle_slope, predictions, relative_likelihood, relative_point_likelihoods
 from scenes import style as S
 from scenes.base import ChapterScene
-from scenes.parts import ArrayCurve, Readout, WMarker, bell_points, ctex, label, make_axes, tracked_curve
+from scenes.parts import (
+    ArrayCurve,
+    Readout,
+    WMarker,
+    bell_points,
+    ctex,
+    flare,
+    label,
+    make_axes,
+    pulse,
+    tracked_curve,
+)
 
 BELL_WIDTH = 0.15  # peak width of each noise bell, in x units of the top panel (layout only)
 BELL_SAMPLES = 61  # odd, so the bell's centre is sampled and its peak is exactly BELL_WIDTH
 COLUMN_X = 1.65  # left edge of the right-hand text column
+BELL_STROKE = 4  # the noise bells' stroke: pink still reads on a phone
 
 
 class LikelihoodScene(ChapterScene):
@@ -78,6 +92,24 @@ class LikelihoodScene(ChapterScene):
         d = self.data()
         return float(relative_likelihood(w, d.x, d.y, P.SIGMA_N)[0])
 
+    def make_equation(self) -> None:
+        """p(D | w) = ∏ N(y_i | w x_i, σn²) at the top of the right column; the factor is written first, the
+        product in front of it when the product is named."""
+        orange = {"p(": S.LIKELIHOOD, ")": S.LIKELIHOOD}
+        self.equation = ctex("p(", "D", r"\mid", "w", ")", "=", r"\prod_{i}", r"\mathcal{N}\big(", "y_i",
+                             r"\,\big|\,", "w", "x_i", ",", r"\sigma_n^2", r"\big)",
+                             colors={**orange, r"\sigma_n^2": S.NOISE})
+        self.equation[2].set_color(S.LIKELIHOOD)
+        self.equation.move_to([COLUMN_X, 0, 0], aligned_edge=LEFT).to_edge(UP, buff=S.MARGIN + 0.3)
+        self.factor = VGroup(*self.equation[7:])
+        self.product_part = VGroup(*self.equation[:7])
+
+    def hint(self, *lines: str) -> VGroup:
+        """A short caption under the equation saying what the current step computes."""
+        words = VGroup(*[label(line, S.LABEL_SIZE, S.TEXT) for line in lines]).arrange(DOWN, aligned_edge=LEFT,
+                                                                                      buff=0.18)
+        return words.next_to(self.equation, DOWN, buff=0.6).align_to(self.equation, LEFT)
+
     def noise_model_beat(self) -> None:
         d = self.base
         self.top = make_axes((0, 2.5, 0.5), (0, 10, 2), 6.4, 2.75, d.x_label, d.y_label)
@@ -91,16 +123,28 @@ class LikelihoodScene(ChapterScene):
         self.mle_readout = Readout(r"w_{\text{MLE}}", lambda: self.mle(), S.LIKELIHOOD, decimals=2)
         self.readouts = VGroup(self.w_readout, self.mle_readout).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         self.readouts.move_to([COLUMN_X, 0, 0], aligned_edge=LEFT).to_edge(DOWN, buff=S.MARGIN + 0.6)
-        self.noise_hint = VGroup(label("noise bell of width", S.LABEL_SIZE, S.NOISE), ctex(r"\sigma_n"))
-        self.noise_hint.arrange(RIGHT, buff=0.15).move_to([COLUMN_X, 0, 0], aligned_edge=LEFT)
-        self.noise_hint.to_edge(UP, buff=S.MARGIN + 0.4)
+        self.make_equation()
+        self.noise_hint = VGroup(VGroup(label("noise: a bell of width", S.LABEL_SIZE, S.NOISE), ctex(r"\sigma_n"))
+                                 .arrange(RIGHT, buff=0.15),
+                                 label("centred on the line", S.LABEL_SIZE, S.TEXT))
+        self.noise_hint.arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        self.noise_hint.next_to(self.equation, DOWN, buff=0.6).align_to(self.equation, LEFT)
         with self.beat("noise_model") as t:
-            self.play(Create(self.top), run_time=1.0)
-            self.play(LaggedStart(*[GrowFromCenter(dot) for dot in self.dots], lag_ratio=0.15),
-                      Create(self.line), FadeIn(self.w_readout, shift=UP * 0.1), run_time=1.5)
+            self.play(Create(self.top), LaggedStart(*[GrowFromCenter(dot) for dot in self.dots], lag_ratio=0.15),
+                      Create(self.line), run_time=max(1.0, t.time_until_bookmark("gaps")))
+            self.wait_until_bookmark("gaps")
+            self.play(LaggedStart(*[pulse(dot, scale=1.8) for dot in self.dots], lag_ratio=0.15),
+                      run_time=max(1.0, t.time_until_bookmark("prediction")))
+            self.wait_until_bookmark("prediction")
+            self.play(flare(self.line), FadeIn(self.w_readout, shift=UP * 0.1), run_time=1.0)
+            self.wait_until_bookmark("noise")
+            self.play(Write(self.factor), run_time=1.5)
+            self.play(FadeIn(self.noise_hint[0], shift=UP * 0.1), pulse(self.equation[13]),
+                      run_time=max(1.0, t.time_until_bookmark("bells") - 0.1))
             self.bring_to_back(self.bells)
-            self.play(LaggedStart(*[Create(b) for b in self.bells], lag_ratio=0.2), FadeIn(self.noise_hint),
-                      run_time=min(3.0, t.duration * 0.4))
+            self.wait_until_bookmark("bells")
+            self.play(LaggedStart(*[Create(b) for b in self.bells], lag_ratio=0.2),
+                      FadeIn(self.noise_hint[1], shift=UP * 0.1), run_time=1.8)
 
     def data_dot(self, i: int) -> Dot:
         axes = self.top.axes
@@ -117,7 +161,7 @@ class LikelihoodScene(ChapterScene):
             centre = predictions(x, self.w.get_value())[0]
             return bell_points(axes, x, centre, P.SIGMA_N, BELL_WIDTH, BELL_SAMPLES)
 
-        curve = ArrayCurve(axes, *coords(), S.NOISE, 2.5)
+        curve = ArrayCurve(axes, *coords(), S.NOISE, BELL_STROKE)
         curve.add_updater(lambda m: m.set_data(*coords()))
         return curve
 
@@ -148,12 +192,25 @@ class LikelihoodScene(ChapterScene):
                              for i in range(len(self.base))])
         self.w_dot = Dot(radius=0.07, color=S.WEIGHT)
         self.w_dot.add_updater(lambda m: m.move_to(axes.c2p(self.w.get_value(), 0)))
+        one = P.DRAG_INDEX
+        self.one_hint = self.hint("bell height at the price:", "one sale's likelihood")
+        self.one_hint[1].set_color(S.DATA)
         with self.beat("point_curves") as t:
-            self.play(LaggedStart(*[Create(k) for k in self.ticks], lag_ratio=0.2), run_time=1.5)
+            self.wait_until_bookmark("one")
+            self.play(pulse(self.dots[one], scale=2.0), flare(self.bells[one], widen=2.0),
+                      FadeOut(self.noise_hint, shift=UP * 0.2), FadeIn(self.one_hint[0], shift=UP * 0.2),
+                      run_time=1.2)
             self.bring_to_front(self.dots)
-            self.play(Create(self.bottom), FadeIn(self.w_dot.update()), run_time=1.0)
-            self.play(LaggedStart(*[Create(c) for c in self.thin], lag_ratio=0.25),
-                      run_time=min(3.0, t.duration * 0.4))
+            self.wait_until_bookmark("height")
+            self.play(Create(self.ticks[one]), FadeIn(self.one_hint[1], shift=UP * 0.1), run_time=1.0)
+            self.play(LaggedStart(*[Create(k) for i, k in enumerate(self.ticks) if i != one], lag_ratio=0.2),
+                      pulse(self.factor, scale=1.1), run_time=max(1.0, t.time_until_bookmark("every")))
+            self.bring_to_front(self.dots)
+            self.wait_until_bookmark("every")
+            self.play(Create(self.bottom), FadeIn(self.w_dot.update()), run_time=1.2)
+            self.play(pulse(self.w_dot, scale=1.8), run_time=max(0.6, t.time_until_bookmark("traces")))
+            self.wait_until_bookmark("traces")
+            self.play(LaggedStart(*[Create(c) for c in self.thin], lag_ratio=0.25), run_time=1.8)
 
     def product_beat(self) -> None:
         axes = self.bottom.axes
@@ -166,60 +223,96 @@ class LikelihoodScene(ChapterScene):
         # A wide translucent orange band under the white line: both stay visible when w sits on the MLE.
         self.mle_line = tracked_curve(self.top.axes, ends, lambda: predictions(ends, self.mle()), S.LIKELIHOOD, 10)
         self.mle_line.set_stroke(opacity=0.45)
+        self.times_hint = self.hint("independent sales:", "multiply their likelihoods")
+        self.times_hint[1].set_color(S.LIKELIHOOD)
         with self.beat("product") as t:
+            self.wait_until_bookmark("independent")
+            self.play(FadeOut(self.one_hint, shift=UP * 0.2), FadeIn(self.times_hint[0], shift=UP * 0.2),
+                      LaggedStart(*[flare(c, widen=2.0) for c in self.thin], lag_ratio=0.2),
+                      run_time=max(1.0, t.time_until_bookmark("product")))
+            self.wait_until_bookmark("product")
             ghost, stand_in = self.thin.copy().clear_updaters(), self.product_curve.copy()
-            self.play(ReplacementTransform(ghost, stand_in), run_time=min(2.5, t.duration * 0.3))
+            self.play(ReplacementTransform(ghost, stand_in), Write(self.product_part),
+                      FadeIn(self.times_hint[1], shift=UP * 0.1), run_time=2.0)
             self.remove(stand_in)
             self.add(self.product_curve)
             self.product_curve.add_updater(lambda m: m.set_data(self.grid, self.state()["product"]))
+            self.wait_until_bookmark("narrower")
+            self.play(self.thin.animate.set_stroke(opacity=0.5), flare(self.product_curve, widen=1.6), run_time=1.2)
+            self.wait_until_bookmark("peak")
             self.play(Create(self.mle_marker), FadeIn(self.product_dot.update()), run_time=1.0)
             self.bring_to_back(self.mle_line)
+            self.wait_until_bookmark("mle")
             self.play(Create(self.mle_line), FadeIn(self.mle_readout, shift=UP * 0.1), run_time=1.2)
+            self.play(pulse(self.mle_readout), run_time=0.8)
 
     def equation_beat(self) -> None:
-        orange = {"p(": S.LIKELIHOOD, ")": S.LIKELIHOOD}
-        self.equation = ctex("p(", "D", r"\mid", "w", ")", "=", r"\prod_{i}", r"\mathcal{N}\big(", "y_i",
-                             r"\,\big|\,", "w", "x_i", ",", r"\sigma_n^2", r"\big)",
-                             colors={**orange, r"\sigma_n^2": S.NOISE})
-        self.equation[2].set_color(S.LIKELIHOOD)
-        self.equation.move_to([COLUMN_X, 0, 0], aligned_edge=LEFT).to_edge(UP, buff=S.MARGIN + 0.3)
+        eq = self.equation
         rows = [
-            (ctex("D"), "six sales: (size, price)"),
-            (ctex("w"), "slope of the line"),
-            (ctex(r"\sigma_n"), "noise around the line"),
-            (ctex("p(", "D", r"\mid", "w", ")", colors={**orange, r"\mid": S.LIKELIHOOD}), "likelihood, peak at MLE"),
+            (ctex("p(", "D", r"\mid", "w", ")", colors={"p(": S.LIKELIHOOD, ")": S.LIKELIHOOD, r"\mid": S.LIKELIHOOD}),
+             "likelihood, peak at the MLE", [eq[0], eq[1], eq[2], eq[3], eq[4]]),
+            (ctex(r"\prod_{i}"), "product over the six sales", [eq[6]]),
+            (ctex(r"\mathcal{N}", "(", "y_i", ")"), "normal density of each price", [eq[7], eq[8], eq[14]]),
+            (ctex("w", "x_i"), "its centre: the line", [eq[10], eq[11]]),
+            (ctex(r"\sigma_n^2", colors={r"\sigma_n^2": S.NOISE}), "variance of the noise", [eq[13]]),
         ]
         self.legend = VGroup()
-        for symbol, text in rows:
+        for symbol, text, _ in rows:
             self.legend.add(VGroup(symbol, label(text, S.SMALL_SIZE, S.TEXT).next_to(symbol, RIGHT, buff=0.3)))
-        self.legend.arrange(DOWN, aligned_edge=LEFT, buff=0.28).next_to(self.equation, DOWN, buff=0.5)
+        self.legend.arrange(DOWN, aligned_edge=LEFT, buff=0.22).next_to(self.equation, DOWN, buff=0.45)
         self.legend.align_to(self.equation, LEFT)
         text_left = self.legend.get_left()[0] + max(row[0].width for row in self.legend) + 0.22
         for symbol, words in self.legend:
             symbol.align_to(self.legend, LEFT)
             words.move_to([text_left, symbol.get_y(), 0], aligned_edge=LEFT)
-        with self.beat("equation") as t:
-            self.play(FadeOut(self.noise_hint, shift=UP * 0.2), run_time=0.5)
-            self.play(Write(self.equation), run_time=min(3.0, t.duration * 0.3))
-            self.play(LaggedStart(*[FadeIn(row, shift=RIGHT * 0.2) for row in self.legend], lag_ratio=0.3),
-                      run_time=min(3.0, t.duration * 0.3))
+        marks = ["p", "prod", "normal", "centre", "var"]
+        with self.beat("equation"):
+            self.play(FadeOut(self.times_hint, shift=UP * 0.2), run_time=0.5)
+            for mark, row, (_, _, parts) in zip(marks, self.legend, rows, strict=True):
+                self.wait_until_bookmark(mark)
+                self.play(FadeIn(row, shift=RIGHT * 0.2), pulse(*parts), run_time=1.0)
+            self.play(flare(self.bells[0]), *[flare(b) for b in self.bells[1:]], run_time=1.0)
 
     def sweep_beat(self) -> None:
         with self.beat("sweep") as t:
-            leg = max(2.0, t.duration * 0.27)
-            self.play(self.w.animate.set_value(P.TRY_SLOPES[0]), run_time=leg)
-            self.play(self.w.animate.set_value(P.TRY_SLOPES[1]), run_time=leg)
-            self.play(self.w.animate.set_value(self.mle()), run_time=leg)
+            self.wait_until_bookmark("sweep")
+            self.play(pulse(self.w_readout), pulse(self.w_dot, scale=1.8), run_time=0.8)
+            self.wait_until_bookmark("shallow")
+            self.play(self.w.animate.set_value(P.TRY_SLOPES[0]), run_time=max(1.0, t.time_until_bookmark("collapse")))
+            self.wait_until_bookmark("collapse")
+            self.play(pulse(self.product_dot, scale=2.2), flare(self.product_curve), run_time=1.0)
+            self.wait_until_bookmark("steep")
+            self.play(self.w.animate.set_value(P.TRY_SLOPES[1]), run_time=max(1.0, t.time_until_bookmark("peak")))
+            self.wait_until_bookmark("peak")
+            self.play(self.w.animate.set_value(self.mle()), run_time=1.8)
+            self.play(pulse(self.mle_marker, scale=1.15), pulse(self.mle_readout), run_time=0.8)
 
     def drag_beat(self) -> None:
-        ring = Circle(radius=0.2, color=S.DATA, stroke_width=3)
-        ring.add_updater(lambda m: m.move_to(self.dots[P.DRAG_INDEX].get_center()))
+        i = P.DRAG_INDEX
+        self.ring = ring = Circle(radius=0.2, color=S.DATA, stroke_width=3)
+        ring.add_updater(lambda m: m.move_to(self.dots[i].get_center()))
+        halfway = (float(self.base.y[i]) + P.DRAG_PRICE) / 2
+        curve = self.thin[i]
         with self.beat("drag") as t:
+            self.wait_until_bookmark("pull")
             self.play(Create(ring.update()), run_time=0.6)
-            self.play(self.drag_y.animate.set_value(P.DRAG_PRICE), run_time=max(2.5, t.duration * 0.4))
-            self.play(FadeOut(ring), run_time=0.5)
-            self.play(self.w.animate.set_value(self.mle()), run_time=1.5)
+            self.play(self.drag_y.animate.set_value(halfway), run_time=max(1.0, t.time_until_bookmark("slides")))
+            self.wait_until_bookmark("slides")
+            self.play(self.drag_y.animate.set_value(P.DRAG_PRICE), stroke_to(curve, 6),
+                      run_time=max(1.0, t.time_until_bookmark("follows")))
+            self.wait_until_bookmark("follows")
+            self.play(self.w.animate.set_value(self.mle()), pulse(self.mle_readout), run_time=1.5)
+            self.wait_until_bookmark("listens")
+            self.play(FadeOut(ring), stroke_to(curve, 2), LaggedStart(*[pulse(d, scale=1.6) for d in self.dots],
+                                                                       lag_ratio=0.15), run_time=1.5)
         everything = VGroup(self.top, self.bottom, self.line, self.mle_line, self.dots, self.bells, self.ticks,
                             self.thin, self.product_curve, self.mle_marker, self.product_dot, self.w_dot,
                             self.readouts, self.equation, self.legend)
         self.play(FadeOut(everything), run_time=0.8)
+
+
+def stroke_to(curve: VMobject, width: float) -> UpdateFromAlphaFunc:
+    """Change a curve's stroke width smoothly without pausing its updater (its points keep following the data)."""
+    start = curve.get_stroke_width()
+    return UpdateFromAlphaFunc(curve, lambda m, a: m.set_stroke(width=start + (width - start) * a),
+                               suspend_mobject_updating=False)

@@ -1,5 +1,6 @@
 """Chapter 3: bells, per-point curves, their product, the MLE marker and the readouts match closed forms at every
-beat end, including after the sweep of w and the drag of one point; plus the mathcore helpers the chapter uses."""
+beat end, including after the sweep of w and the drag of one point; each narration bookmark starts the visual of the
+words it stands before; plus the mathcore helpers the chapter uses."""
 
 import numpy as np
 import pytest
@@ -9,9 +10,30 @@ from mathcore.datasets import house_prices
 from mathcore.likelihood import relative_likelihood, relative_point_likelihoods
 from scenes import style as S
 from scenes.ch03_likelihood import BELL_WIDTH, LikelihoodScene
-from tests.scene_harness import colour_hits, frame_at_beat, png_round_trip, run_scene
+from scenes.segments import bookmarks
+from tests.scene_harness import colour_hits, first_play_of, frame_at_beat, png_round_trip, recording, run_scene
 
 BEATS = ["noise_model", "point_curves", "product", "equation", "sweep", "drag"]
+ONE = P.DRAG_INDEX
+#: How far a visual may start from its bookmark: the test renders at 6 fps and run times round to whole frames.
+SLACK = 1.5 / 6
+#: (beat, bookmark, what the words after it name on screen), in narration order.
+CUES = [
+    ("noise_model", "gaps", lambda s: s.dots[0]), ("noise_model", "prediction", lambda s: s.line),
+    ("noise_model", "noise", lambda s: s.equation[7]), ("noise_model", "bells", lambda s: s.bells[0]),
+    ("point_curves", "one", lambda s: s.dots[ONE]), ("point_curves", "height", lambda s: s.ticks[ONE]),
+    ("point_curves", "every", lambda s: s.bottom), ("point_curves", "traces", lambda s: s.thin[0]),
+    ("product", "independent", lambda s: s.thin[0]), ("product", "product", lambda s: s.equation[6]),
+    ("product", "narrower", lambda s: s.product_curve), ("product", "peak", lambda s: s.mle_marker),
+    ("product", "mle", lambda s: s.mle_readout),
+    ("equation", "p", lambda s: s.legend[0]), ("equation", "prod", lambda s: s.legend[1]),
+    ("equation", "normal", lambda s: s.legend[2]), ("equation", "centre", lambda s: s.legend[3]),
+    ("equation", "var", lambda s: s.legend[4]),
+    ("sweep", "sweep", lambda s: s.w_readout), ("sweep", "shallow", lambda s: s.w),
+    ("sweep", "collapse", lambda s: s.product_dot), ("sweep", "steep", lambda s: s.w), ("sweep", "peak", lambda s: s.w),
+    ("drag", "pull", lambda s: s.ring), ("drag", "slides", lambda s: s.thin[ONE]), ("drag", "follows", lambda s: s.w),
+    ("drag", "listens", lambda s: s.dots[0]),
+]
 
 
 def closed_mle(x, y):
@@ -51,7 +73,7 @@ def probe(scene, key):
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    return run_scene(LikelihoodScene, probe, tmp_path_factory.mktemp("ch03"))
+    return run_scene(recording(LikelihoodScene), probe, tmp_path_factory.mktemp("ch03"))
 
 
 def data_at(key):
@@ -65,6 +87,23 @@ def data_at(key):
 
 def test_beats_follow_the_storyboard(run):
     assert list(run[1]) == BEATS
+
+
+def test_every_bookmark_starts_the_visual_it_names(run):
+    scene = run[0]
+    narrated = [(beat, mark) for beat in scene.beats_done for mark in bookmarks(scene.script[beat])]
+    assert [(beat, mark) for beat, mark, _ in scene.marks_used] == narrated == [c[:2] for c in CUES]
+    for (beat, mark, at), (_, _, target) in zip(scene.marks_used, CUES, strict=True):
+        start = first_play_of(scene, target(scene), after=at - SLACK)
+        assert start == pytest.approx(at, abs=SLACK), f"{beat}/{mark}: its visual starts at {start}, not {at:.2f}"
+
+
+def test_the_equation_is_built_as_it_is_named(run):
+    scene = run[0]
+    starts = {mark: at for beat, mark, at in scene.marks_used if beat in ("noise_model", "product")}
+    # The factor is written when the noise is named, the product in front of it when the product is.
+    assert first_play_of(scene, scene.equation[7], after=0) == pytest.approx(starts["noise"], abs=SLACK)
+    assert first_play_of(scene, scene.equation[0], after=0) == pytest.approx(starts["product"], abs=SLACK)
 
 
 def test_slope_readouts_and_mle(run):
