@@ -14,7 +14,9 @@ def probe(scene, key):
     axes = scene.plot.axes
     pts = scene.curve.points[0::4]
     xy = np.array([axes.p2c(p) for p in pts])
-    return {"sigma": scene.sigma.get_value(), "shown": scene.slider.readout.shown, "xy": xy}
+    band = [axes.p2c(scene.near_zero.get_start())[0], axes.p2c(scene.near_zero.get_end())[0]]
+    return {"sigma": scene.sigma.get_value(), "shown": scene.slider.readout.shown, "xy": xy, "band": band,
+            "peak_shown": scene.peak_readout.shown, "band_shown": scene.band_readout.shown}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,8 @@ def test_prior_curve_matches_mathcore_at_each_beat(recorded):
 
 CUES = {
     "bell": has(lambda s: s.curve), "width": has(lambda s: s.formula[5]),
-    "shrink": has(lambda s: s.sigma), "confident": has(lambda s: s.near_zero),
+    "shrink": has(lambda s: s.sigma), "tall": has(lambda s: s.peak_readout.lhs[0]),
+    "confident": has(lambda s: s.near_zero),
     "widen": has(lambda s: s.sigma), "plausible": has(lambda s: s.stems[0][0]),
     "opinion": has(lambda s: s.curve), "noise": has(lambda s: s.pair[0]), "doubt": has(lambda s: s.pair[1]),
 }
@@ -52,3 +55,14 @@ def test_every_bookmark_starts_the_visual_it_names(recorded):
     assert narration_marks("ch05_prior") == {(b, m) for b, m, _ in log.marks}
     assert {m for _, m, _ in log.marks} == set(CUES)
     assert not cue_problems(scene, log, CUES, frame=1 / 6)
+
+
+def test_peak_and_band_readouts_follow_sigma(recorded):
+    """p(0) = 1/(sqrt(2 pi) sigma) and the band of +-2 sigma (clipped to the axis) match sigma at every beat end."""
+    _, states, _ = recorded
+    for state in states.values():
+        sigma = state["sigma"]
+        assert state["peak_shown"] == round(1 / np.sqrt(2 * np.pi * sigma**2), 2)
+        assert state["band_shown"] == round(2 * sigma, 2)
+        np.testing.assert_allclose(state["band"], [max(P.W_RANGE[0], -2 * sigma), min(P.W_RANGE[1], 2 * sigma)],
+                                   atol=1e-6)
