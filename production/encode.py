@@ -66,7 +66,10 @@ def build_soundtrack(segments: list[tuple[Path | None, float]], out: Path) -> No
 
 
 def audio_args() -> list[str]:
-    return ["-c:a", "aac", "-profile:a", "aac_low", "-b:a", AUDIO_BITRATE, "-ar", str(SAMPLE_RATE), "-ac", "2"]
+    """AAC-LC 48 kHz stereo at YouTube's 384 kb/s. The ``fast`` coder: at this rate it is transparent for speech,
+    and ffmpeg's default (``twoloop``) takes 2.2x its time, which was most of the packaging step."""
+    return ["-c:a", "aac", "-aac_coder", "fast", "-profile:a", "aac_low", "-b:a", AUDIO_BITRATE,
+            "-ar", str(SAMPLE_RATE), "-ac", "2"]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ _BITRATES: tuple[tuple[int, tuple[float, float], tuple[float, float]], ...] = (
 
 
 #: Constant quality of the delivery encode (see README "Encoding": SSIM >= 0.995 against lossless).
-CRF = 20
+CRF = 18
 BFRAMES = 2
 PIX_FMT = "yuv420p"
 #: Colour tags of every encoded file (ffmpeg option names); the RGBA -> YUV matrix is BT.709 too.
