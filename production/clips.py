@@ -1,12 +1,17 @@
 """Per-beat clips cut from a chapter's transparent section files (manim ``-t --save_sections``).
 
 For each beat: an MP4 (H.264, yuv420p, faststart: PowerPoint, Keynote, browsers) on the theme's background,
+at the video's delivery settings (production/quality.py: BT.709 matrix and tags, CRF, closed GOPs of fps/2),
 a WebM (VP9 with alpha) and a MOV (ProRes 4444 with alpha) to lay over a slide's own background, a GIF
 kept under a size limit, and PNGs of the beat's last frame (on the background and with alpha).
+
+Every clip is encoded from the section, none stream-copied from the chapter's encoded video: the sections come
+from manim-slides' transparent render (qtrle with alpha), which the MP4 has to lay over the background.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -19,6 +24,7 @@ from PIL import Image
 
 from production import lifetime
 from production.probe import probe, video_stream
+from production.quality import for_frames
 
 GIF_MAX_BYTES = 10 * 1024 * 1024
 GIF_MAX_WIDTH = 960
@@ -79,14 +85,20 @@ def _on_background(src: Path, section: Section, background: str, extra_filters: 
         raise ValueError(f"background must be a colour like #0E0F13, got {background!r}")
     colour = "0x" + background.lstrip("#")
     size = f"{section.width + section.width % 2}x{section.height + section.height % 2}"
-    graph = f"color=c={colour}:s={size}:r={section.fps:g}[bg];[bg][0:v]overlay=shortest=1:format=auto{extra_filters}"
+    graph = (f"color=c={colour}:s={size}:r={section.fps:g},format=rgba[bg];[bg][0:v]overlay=shortest=1:format=auto"
+             f"{extra_filters}")
     return ["-i", str(src), "-filter_complex", graph]
 
 
-def encode_mp4(section: Section, dst: Path, background: str, crf: int = 18) -> Path:
-    args = _on_background(section.video, section, background, ",format=yuv420p")
-    return _ffmpeg([*args, "-an", "-c:v", "libx264", "-preset", "medium", "-crf", str(crf), "-profile:v", "high",
-                    "-pix_fmt", "yuv420p", "-tag:v", "avc1", "-movflags", "+faststart"], dst)
+def encode_mp4(section: Section, dst: Path, background: str, crf: int | None = None) -> Path:
+    """The beat on the background at the delivery settings (RGB to YUV with the BT.709 matrix, tagged so)."""
+    quality = for_frames(section.width + section.width % 2, section.height + section.height % 2,
+                         max(1, round(section.fps)))
+    if crf is not None:
+        quality = dataclasses.replace(quality, crf=crf)
+    args = _on_background(section.video, section, background, ",scale=out_color_matrix=bt709:out_range=tv,"
+                                                              "format=yuv420p")
+    return _ffmpeg([*args, "-an", *quality.ffmpeg_video_args(), "-tag:v", "avc1", "-movflags", "+faststart"], dst)
 
 
 def encode_webm(section: Section, dst: Path) -> Path:

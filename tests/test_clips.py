@@ -102,6 +102,24 @@ def test_mp4_plays_everywhere(clips):
     assert np.abs(rgba[2, 2, :3].astype(int) - [0x0E, 0x0F, 0x13]).max() <= 3, "laid over the theme background"
 
 
+def test_mp4_colours_use_the_bt709_matrix(clips):
+    """Tagged BT.709 like the video, and converted so: the red box decodes right with BT.709, not with BT.601."""
+    stream = video_stream(probe(clips[0]["mp4"]))
+    assert (stream["color_space"], stream["color_primaries"], stream["color_transfer"], stream["color_range"]) == \
+        ("bt709", "bt709", "bt709", "tv")
+    x, y, w, h = BOX
+
+    def box(matrix: str) -> np.ndarray:
+        raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(clips[0]["mp4"]), "-frames:v", "1", "-vf",
+                              f"scale=in_color_matrix={matrix}:in_range=tv:out_range=pc,format=rgb24", "-f",
+                              "rawvideo", "-"], capture_output=True, check=True).stdout
+        frame = np.frombuffer(raw, np.uint8).reshape(int(stream["height"]), int(stream["width"]), 3)
+        return frame[y + 8:y + h - 8, x + 12:x + w - 12].reshape(-1, 3).mean(axis=0)
+
+    np.testing.assert_allclose(box("bt709"), [230, 30, 30], atol=4)
+    assert np.abs(box("bt601") - [230, 30, 30]).max() > 8
+
+
 def test_webm_keeps_alpha(clips):
     """VP9 stores alpha as a side stream flagged by alpha_mode; libvpx decodes it back to yuva420p."""
     stream = video_stream(probe(clips[0]["webm"]))
