@@ -1,4 +1,5 @@
-"""Chapter 4: the fits equal independent least-squares polynomials, and the readouts show their errors."""
+"""Chapter 4: the fits equal independent least-squares polynomials, and the readouts show their errors; each narration
+bookmark starts the visual of the words it stands before."""
 
 import numpy as np
 import pytest
@@ -8,10 +9,27 @@ from mathcore import parameters as P
 from mathcore.datasets import five_noisy_points, fresh_points
 from mathcore.polynomial import rms_error
 from scenes.ch04_overfitting import OverfittingScene
-from tests.scene_harness import run_scene
+from scenes.segments import bookmarks
+from tests.scene_harness import first_play_of, recording, run_scene
 from tests.test_scene_posterior import inside_frame
 
 BEATS = ["five_points", "growing_degree", "degree_four", "fresh_points"]
+#: How far a visual may start from its bookmark: the test renders at 6 fps and run times round to whole frames.
+SLACK = 1.5 / 6
+#: (beat, bookmark, what the words after it name on screen), in narration order.
+CUES = [
+    ("five_points", "trusts", lambda s: s.plot), ("five_points", "few", lambda s: s.dots[0]),
+    ("five_points", "five", lambda s: s.count), ("five_points", "smooth", lambda s: s.source),
+    ("growing_degree", "fit", lambda s: s.curve), ("growing_degree", "raise", lambda s: s.degree_readout),
+    ("growing_degree", "line", lambda s: s.curve), ("growing_degree", "two", lambda s: s.degree),
+    ("growing_degree", "three", lambda s: s.degree), ("growing_degree", "error", lambda s: s.train_readout),
+    ("degree_four", "four", lambda s: s.degree), ("degree_four", "weights", lambda s: s.model[2]),
+    ("degree_four", "threads", lambda s: s.dots[0]), ("degree_four", "zero", lambda s: s.train_readout),
+    ("degree_four", "bulges", lambda s: s.curve), ("degree_four", "off", lambda s: s.escape),
+    ("fresh_points", "fresh", lambda s: s.fresh_dots), ("fresh_points", "land", lambda s: s.gaps),
+    ("fresh_points", "large", lambda s: s.fresh_readout), ("fresh_points", "overfitting", lambda s: s.curve),
+    ("fresh_points", "wild", lambda s: s.model[2]),
+]
 
 
 def probe(scene, key):
@@ -20,7 +38,7 @@ def probe(scene, key):
              "dots": np.array([axes.p2c(d.get_center()) for d in scene.dots])}
     if key != "five_points":
         state["curve"] = np.array([axes.p2c(p) for p in scene.curve.points[0::4]])
-        shown = scene.fresh_readout in scene.mobjects  # its updater runs only once it is on screen
+        shown = scene.fresh_readout in scene.get_mobject_family_members()  # its updater runs once it is on screen
         state["shown"] = (scene.degree_readout.shown, scene.train_readout.shown,
                           scene.fresh_readout.shown if shown else None)
     if key == "fresh_points":
@@ -29,8 +47,22 @@ def probe(scene, key):
 
 
 @pytest.fixture(scope="module")
-def states(tmp_path_factory):
-    return run_scene(OverfittingScene, probe, tmp_path_factory.mktemp("ch04"))[1]
+def run(tmp_path_factory):
+    return run_scene(recording(OverfittingScene), probe, tmp_path_factory.mktemp("ch04"))
+
+
+@pytest.fixture(scope="module")
+def states(run):
+    return run[1]
+
+
+def test_every_bookmark_starts_the_visual_it_names(run):
+    scene = run[0]
+    narrated = [(beat, mark) for beat in scene.beats_done for mark in bookmarks(scene.script[beat])]
+    assert [(beat, mark) for beat, mark, _ in scene.marks_used] == narrated == [c[:2] for c in CUES]
+    for (beat, mark, at), (_, _, target) in zip(scene.marks_used, CUES, strict=True):
+        start = first_play_of(scene, target(scene), after=at - SLACK)
+        assert start == pytest.approx(at, abs=SLACK), f"{beat}/{mark}: its visual starts at {start}, not {at:.2f}"
 
 
 def least_squares(degree):
