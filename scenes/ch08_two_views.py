@@ -178,16 +178,21 @@ class TwoViewsScene(ChapterScene):
             tracked_curve(ra, self.w, lambda: self.views().neg_log_post, S.POSTERIOR, 6),
         )
         (loss, penalty, ridge), (nll, nlp, post) = self.left_curves, self.right_curves
+        # The knob below both panels comes in with the lambda of the left formula, sigma with the right one's prior.
+        self.slider = Slider(self.lam, min(P.LAMBDA_SWEEP), max(P.LAMBDA_SWEEP), r"\lambda", S.LAMBDA, length=3.0)
+        self.slider.move_to(DOWN * 3.0)
+        self.sigma_readout = Readout(r"\sigma", lambda: self.sigma(), S.PRIOR)
+        self.sigma_readout.next_to(self.slider.track, RIGHT, buff=0.4)
         with self.beat("two_views") as t:
             self.play(Create(self.left), Create(self.right), run_time=1.5)
             self.cue(t, "left", FadeIn(self.left.heading, shift=DOWN * 0.2), run_time=1.0, until="sq")
             self.cue(t, "sq", Create(loss), pulse(*self.terms["sq"]), run_time=1.0, until="pen")
             self.cue(t, "pen", AnimationGroup(Create(penalty), Create(ridge), lag_ratio=0.5),
-                     pulse(*self.terms["pen"]), run_time=1.2, until="right")
+                     pulse(*self.terms["pen"]), FadeIn(self.slider, shift=UP * 0.2), run_time=1.2, until="right")
             self.cue(t, "right", FadeIn(self.right.heading, shift=DOWN * 0.2), run_time=1.0, until="nll")
             self.cue(t, "nll", Create(nll), pulse(*self.terms["nll"]), run_time=1.0, until="nlp")
             self.cue(t, "nlp", AnimationGroup(Create(nlp), Create(post), lag_ratio=0.5),
-                     pulse(*self.terms["nlp"]), run_time=1.2)
+                     pulse(*self.terms["nlp"]), FadeIn(self.sigma_readout, shift=LEFT * 0.2), run_time=1.2)
 
     def same_minimum_beat(self) -> None:
         la, ra = self.left.axes, self.right.axes
@@ -201,10 +206,6 @@ class TwoViewsScene(ChapterScene):
             readout.next_to(plot, DOWN, buff=0.3).set_x(plot.axes.get_x())
         self.equals = ctex("=", size=S.HEADING_SIZE).move_to(
             (self.left_readout.get_center() + self.right_readout.get_center()) / 2)
-        self.slider = Slider(self.lam, min(P.LAMBDA_SWEEP), max(P.LAMBDA_SWEEP), r"\lambda", S.LAMBDA, length=3.0)
-        self.slider.move_to(DOWN * 3.0)
-        self.sigma_readout = Readout(r"\sigma", lambda: self.sigma(), S.PRIOR)
-        self.sigma_readout.next_to(self.slider.track, RIGHT, buff=0.4)
         with self.beat("same_minimum") as t:
             self.cue(t, "bottom", Create(self.left_marker), Create(self.right_marker), run_time=1.5, until="agree")
             # The left minimum's drop line carried over onto the right one: the same w on both w axes.
@@ -213,9 +214,8 @@ class TwoViewsScene(ChapterScene):
                      Transform(ghost, self.right_marker.line.copy().set_stroke(width=6)), run_time=1.0, until="lam")
             self.play(FadeOut(ghost), FadeIn(self.equals, scale=1.5), Indicate(self.right_marker.dot, scale_factor=1.6),
                       run_time=min(0.6, max(MIN_CUE, t.time_until_bookmark("lam"))))
-            self.cue(t, "lam", FadeIn(self.slider, shift=UP * 0.2), run_time=1.0, until="width")
-            self.cue(t, "width", FadeIn(self.sigma_readout, shift=LEFT * 0.2), run_time=0.6)
-            self.play(pulse(self.sigma_readout), run_time=0.6)
+            self.cue(t, "lam", pulse(self.slider.readout, scale=1.3), run_time=1.0, until="width")
+            self.cue(t, "width", pulse(self.sigma_readout, scale=1.3), run_time=1.0)
 
     def lambda_strong_beat(self) -> None:
         (_, penalty, _), (_, prior, _) = self.left_curves, self.right_curves
