@@ -48,10 +48,11 @@ def pinned_versions() -> dict[str, str]:
 
 
 def shared_sources() -> list[Path]:
-    """Files every chapter depends on: scenes/ modules that are not chapters, narration parser, mathcore."""
+    """Files every chapter depends on: scenes/ modules that are not chapters, narration parser, mathcore, and
+    production/quality.py (the encoder settings the chapter render writes with)."""
     scenes = [p for p in (ROOT / "scenes").rglob("*.py") if not p.name.startswith("ch")]
     mathcore = list((ROOT / "mathcore").rglob("*.py"))
-    extra = [ROOT / "manim.cfg", ROOT / "production" / "worker.py"]
+    extra = [ROOT / "manim.cfg", ROOT / "production" / "worker.py", ROOT / "production" / "quality.py"]
     return sorted(p for p in [*scenes, *mathcore, *extra] if p.is_file())
 
 
