@@ -17,6 +17,7 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
+    Flash,
     Polygon,
     Scene,
     SurroundingRectangle,
@@ -34,9 +35,9 @@ from mathcore.prior import gaussian_prior_logpdf, gaussian_prior_pdf
 from mathcore.regularization import lambda_from_sigmas
 from scenes import style as S
 from scenes.base import ChapterScene
-from scenes.parts import ArrayCurve, ctex, label, make_axes
+from scenes.parts import ArrayCurve, ctex, flare, label, make_axes, pulse
 
-PANEL_W, PANEL_H = 5.4, 3.9
+PANEL_W, PANEL_H = 5.4, 4.5
 
 
 def ridge_tex(size: float = S.BODY_SIZE):
@@ -111,50 +112,83 @@ class ColdOpenScene(ChapterScene):
 
     def ridge_loss_beat(self) -> None:
         p = self.panels
+        eq = p.loss_eq
         with self.beat("ridge_loss") as t:
-            self.play(Write(p.loss_eq), run_time=min(2.5, t.duration * 0.3))
-            self.play(Create(p.loss_plot), run_time=min(1.2, t.duration * 0.15))
-            self.play(Create(p.loss_curve), run_time=min(2.0, t.duration * 0.2))
-            self.play(FadeIn(p.loss_min, scale=0.3), run_time=0.6)
+            self.wait_until_bookmark("loss")
+            self.play(Write(eq), run_time=max(1.0, t.time_until_bookmark("squares")))
+            self.wait_until_bookmark("squares")
+            self.play(pulse(*eq[4:11]), run_time=1.2)
+            self.play(Create(p.loss_plot), run_time=max(1.0, t.time_until_bookmark("penalty")))
+            self.wait_until_bookmark("penalty")
+            self.play(pulse(*eq[11:15]), run_time=1.2)
+            self.wait_until_bookmark("bowl")
+            self.play(Create(p.loss_curve), run_time=max(1.0, t.time_until_bookmark("bottom")))
+            self.wait_until_bookmark("bottom")
+            self.play(FadeIn(p.loss_min, scale=0.3), pulse(eq[1]), flare(p.loss_curve), run_time=1.2)
+            self.play(Flash(p.loss_min, color=S.POSTERIOR, flash_radius=0.4), pulse(*eq[:3], scale=1.3), run_time=1.0)
 
     def gaussian_prior_beat(self) -> None:
         p = self.panels
+        eq = p.prior_eq
+        self.prior_fill = p.prior_area()
         with self.beat("gaussian_prior") as t:
-            self.play(Write(p.prior_eq), run_time=min(2.0, t.duration * 0.25))
-            self.play(Create(p.prior_plot), run_time=min(1.2, t.duration * 0.15))
-            self.play(Create(p.prior_curve), run_time=min(2.0, t.duration * 0.2))
+            self.wait_until_bookmark("bell")
+            self.play(Write(eq), Create(p.prior_plot), run_time=max(1.0, t.time_until_bookmark("gauss") - 0.1))
+            self.wait_until_bookmark("gauss")
+            self.play(pulse(eq[4]), Create(p.prior_curve), run_time=max(1.2, t.time_until_bookmark("width") - 0.1))
+            self.wait_until_bookmark("width")
+            self.play(pulse(eq[5], scale=1.4), run_time=1.0)
+            self.play(flare(p.prior_curve), run_time=max(1.0, t.time_until_bookmark("small") - 0.1))
+            self.wait_until_bookmark("small")
+            self.bring_to_back(self.prior_fill)
+            self.play(FadeIn(self.prior_fill), run_time=1.2)
 
     def question_beat(self) -> None:
         p = self.panels
         penalty = VGroup(*p.loss_eq[11:15])
-        box = SurroundingRectangle(penalty, color=S.LAMBDA, buff=0.08, corner_radius=0.08)
-        words = ctex(r"\text{Where does}", "+", r"\lambda", "w", "^2", r"\text{ come from?}", size=S.TITLE_SIZE)
+        self.box = box = SurroundingRectangle(penalty, color=S.LAMBDA, buff=0.08, corner_radius=0.08)
+        self.words = words = ctex(r"\text{Where does}", "+", r"\lambda", "w", "^2", r"\text{ come from?}",
+                                  size=S.TITLE_SIZE)
         words.to_edge(DOWN, buff=S.MARGIN + 0.35)
         la, pa = p.loss_plot.axes, p.prior_plot.axes
         w_left, w_right = P.W_RANGE[0] / 2, P.W_RANGE[1]
         start = pa.c2p(w_left, float(gaussian_prior_pdf(w_left, P.SIGMA_START)))
         end = la.c2p(w_right, float(ridge_penalty(w_right, p.lam)[0]))
-        bridge = CurvedArrow(start + LEFT * 0.1, end + RIGHT * 0.1, angle=np.pi / 3, color=S.LAMBDA, stroke_width=3)
+        self.bridge = bridge = CurvedArrow(start + LEFT * 0.1, end + RIGHT * 0.1, angle=np.pi / 3, color=S.LAMBDA,
+                                           stroke_width=3)
         mark = label("?", S.HEADING_SIZE, S.LAMBDA).next_to(bridge, UP, buff=0.1)
         with self.beat("the_question") as t:
-            self.play(Create(p.data_curve), Create(p.penalty_curve), Create(box), run_time=min(2.0, t.duration * 0.2))
-            self.play(Write(words), run_time=min(2.0, t.duration * 0.2))
-            self.play(Create(bridge), FadeIn(mark, shift=UP * 0.2), run_time=min(1.5, t.duration * 0.15))
+            self.wait_until_bookmark("split")
+            self.play(Create(p.data_curve), run_time=max(1.0, t.time_until_bookmark("parabola")))
+            self.wait_until_bookmark("parabola")
+            self.play(Create(p.penalty_curve), run_time=1.5)
+            self.play(flare(p.penalty_curve), run_time=max(1.0, t.time_until_bookmark("trick") - 0.1))
+            self.wait_until_bookmark("trick")
+            self.play(Create(box), pulse(*penalty), run_time=1.2)
+            self.wait_until_bookmark("where")
+            self.play(Write(words), run_time=1.8)
+            self.play(pulse(*words[1:5]), run_time=max(0.8, t.time_until_bookmark("answer") - 0.1))
+            self.wait_until_bookmark("answer")
+            self.play(Create(bridge), FadeIn(mark, shift=UP * 0.2), flare(p.prior_curve), run_time=1.5)
         self.question = VGroup(box, words, bridge, mark)
 
     def title_beat(self) -> None:
         p = self.panels
         old = VGroup(p.loss_eq, p.loss_plot, p.loss_curve, p.data_curve, p.penalty_curve, p.loss_min, p.prior_eq,
-                     p.prior_plot, p.prior_curve, self.question)
-        title = Text("From MLE to MAP", font=S.FONT, font_size=S.TITLE_SIZE * 1.3 * S.TEXT_SCALE, color=S.TEXT,
-                     t2c={"MLE": S.LIKELIHOOD, "MAP": S.POSTERIOR})
-        subtitle = label("L2 regularization is Bayesian in disguise", S.HEADING_SIZE, S.MUTED)
+                     p.prior_plot, p.prior_curve, self.prior_fill, self.question)
+        self.title = title = Text("From MLE to MAP", font=S.FONT, font_size=S.TITLE_SIZE * 1.3 * S.TEXT_SCALE,
+                                  color=S.TEXT, t2c={"MLE": S.LIKELIHOOD, "MAP": S.POSTERIOR})
+        self.subtitle = subtitle = label("L2 regularization is Bayesian in disguise", S.HEADING_SIZE, S.MUTED)
         heading = VGroup(title, subtitle).arrange(DOWN, buff=0.35).move_to(UP * 1.3)
         self.motif = self.make_motif().next_to(heading, DOWN, buff=0.6)
         with self.beat("title_card") as t:
-            self.play(FadeOut(old), run_time=1.0)
-            self.play(Write(title), run_time=min(2.0, t.duration * 0.3))
-            self.play(FadeIn(subtitle, shift=UP * 0.2), Create(self.motif), run_time=min(2.0, t.duration * 0.3))
+            self.play(FadeOut(old), run_time=max(0.3, t.time_until_bookmark("mle")))
+            self.wait_until_bookmark("mle")
+            self.play(Write(title), run_time=1.2)
+            self.wait_until_bookmark("map")
+            self.play(pulse(*title[9:12]), run_time=1.0)
+            self.wait_until_bookmark("l2")
+            self.play(FadeIn(subtitle, shift=UP * 0.2), Create(self.motif), run_time=2.0)
         self.play(FadeOut(VGroup(heading, self.motif)), run_time=0.8)
 
     def make_motif(self) -> VGroup:

@@ -1,4 +1,5 @@
-"""Chapter 1: the ridge loss and the prior follow their closed forms; the thumbnail still is readable."""
+"""Chapter 1: the ridge loss and the prior follow their closed forms; each narration bookmark starts the visual of the
+words it stands before; the thumbnail still is readable."""
 
 import numpy as np
 import pytest
@@ -9,10 +10,27 @@ from mathcore.datasets import house_prices
 from mathcore.objectives import ridge_penalty
 from scenes import style as S
 from scenes.ch01_cold_open import ColdOpenScene, ThumbnailScene
-from tests.scene_harness import png_round_trip, run_scene
+from scenes.segments import bookmarks
+from tests.scene_harness import first_play_of, png_round_trip, recording, run_scene
 from tests.test_scene_posterior import inside_frame, near_colour, snapshot, to_pixel
 
 BEATS = ["ridge_loss", "gaussian_prior", "the_question", "title_card"]
+#: How far a visual may start from its bookmark: the test renders at 6 fps and run times round to whole frames.
+SLACK = 1.5 / 6
+#: (beat, bookmark, what the words after it name on screen), in narration order.
+CUES = [
+    ("ridge_loss", "loss", lambda s: s.panels.loss_eq), ("ridge_loss", "squares", lambda s: s.panels.loss_eq[4]),
+    ("ridge_loss", "penalty", lambda s: s.panels.loss_eq[12]), ("ridge_loss", "bowl", lambda s: s.panels.loss_curve),
+    ("ridge_loss", "bottom", lambda s: s.panels.loss_min),
+    ("gaussian_prior", "bell", lambda s: s.panels.prior_eq),
+    ("gaussian_prior", "gauss", lambda s: s.panels.prior_eq[4]),
+    ("gaussian_prior", "width", lambda s: s.panels.prior_eq[5]), ("gaussian_prior", "small", lambda s: s.prior_fill),
+    ("the_question", "split", lambda s: s.panels.data_curve),
+    ("the_question", "parabola", lambda s: s.panels.penalty_curve), ("the_question", "trick", lambda s: s.box),
+    ("the_question", "where", lambda s: s.words), ("the_question", "answer", lambda s: s.bridge),
+    ("title_card", "mle", lambda s: s.title[4]), ("title_card", "map", lambda s: s.title[9]),
+    ("title_card", "l2", lambda s: s.subtitle),
+]
 
 
 def probe(scene, key):
@@ -26,8 +44,22 @@ def probe(scene, key):
 
 
 @pytest.fixture(scope="module")
-def states(tmp_path_factory):
-    return run_scene(ColdOpenScene, probe, tmp_path_factory.mktemp("ch01"))[1]
+def run(tmp_path_factory):
+    return run_scene(recording(ColdOpenScene), probe, tmp_path_factory.mktemp("ch01"))
+
+
+@pytest.fixture(scope="module")
+def states(run):
+    return run[1]
+
+
+def test_every_bookmark_starts_the_visual_it_names(run):
+    scene = run[0]
+    narrated = [(beat, mark) for beat in scene.beats_done for mark in bookmarks(scene.script[beat])]
+    assert [(beat, mark) for beat, mark, _ in scene.marks_used] == narrated == [c[:2] for c in CUES]
+    for (beat, mark, at), (_, _, target) in zip(scene.marks_used, CUES, strict=True):
+        start = first_play_of(scene, target(scene), after=at - SLACK)
+        assert start == pytest.approx(at, abs=SLACK), f"{beat}/{mark}: its visual starts at {start}, not {at:.2f}"
 
 
 def scene_top(points):
