@@ -14,7 +14,6 @@ from manim import (
     LEFT,
     ORIGIN,
     RIGHT,
-    UL,
     UP,
     Animation,
     Axes,
@@ -57,6 +56,8 @@ PLOT_Y = (0.0, 45.0, 15.0)
 #: The loss plot (width, height) keeps the lower left through the whole chapter; the algebra runs above it.
 PLOT_SIZE = (6.6, 2.8)
 EQ_Y = 2.85
+#: Size of the loss plot beside the bullets (why_losses), before it moves under the algebra.
+INTRO_SCALE = 0.88
 
 
 def keyed_tex(parts: Sequence[Part], size: float = EQ_SIZE) -> MathTex:
@@ -169,8 +170,8 @@ class AlgebraScene(ChapterScene):
                 ("Ten million weights: an n × n system, O(n³).", S.TEXT),
                 ("ReLU networks: no closed form at all.", S.TEXT),
                 ("So: write a loss, walk downhill.", S.POSTERIOR)]
-        self.bullets = VGroup(*[label(text, S.HEADING_SIZE, color) for text, color in rows])
-        self.bullets.arrange(DOWN, aligned_edge=LEFT, buff=0.3).to_corner(UL, buff=S.MARGIN + 0.1)
+        self.bullets = VGroup(*[label(text, S.BODY_SIZE, color) for text, color in rows])
+        self.bullets.arrange(DOWN, aligned_edge=LEFT, buff=0.8).to_edge(LEFT, buff=S.MARGIN + 0.1).set_y(-0.3)
         self.plot = make_axes(PLOT_W, PLOT_Y, PLOT_SIZE[0], PLOT_SIZE[1], "w (slope)", None)
         self.plot.to_corner(DOWN + LEFT, buff=S.MARGIN).shift(RIGHT * 0.35)
         self.w = self.plot_grid()
@@ -182,6 +183,14 @@ class AlgebraScene(ChapterScene):
         points = [axes.c2p(w, v) for w, v in zip(path, self.neg_log_posterior(path), strict=True)]
         self.walker = Dot(points[0], radius=0.1, color=S.WEIGHT)
         self.trail = VGroup(*[Dot(p, radius=0.05, color=S.WEIGHT, fill_opacity=0.5) for p in points[:-1]])
+        # While the bullets hold the left half, the loss and its walk take the right half; the plot moves to
+        # its place under the algebra when the equations arrive (negative_log).
+        self.attached = VGroup(self.plot, self.total, self.y_name, self.walker, self.trail)
+        home = self.plot.get_center()
+        self.attached.scale(INTRO_SCALE, about_point=home)
+        self.attached.shift([S.FRAME_W / 2 - S.MARGIN - self.plot.get_right()[0], -0.3 - self.plot.get_y(), 0])
+        self.home = home
+        steps = [self.trail[i].get_center() for i in range(1, len(self.trail))] + [None]
         with self.beat("why_losses") as t:
             self.play(Write(self.bullets[0]), run_time=self.until(t, "millions", 2.5))
             self.at("millions", Write(self.bullets[1]), until="relu", most=2.5)
@@ -190,30 +199,36 @@ class AlgebraScene(ChapterScene):
                     FadeIn(self.y_name), FadeIn(self.walker, scale=0.5), until="downhill", most=1.5)
             self.wait_until_bookmark("downhill")
             step = max(t.get_remaining_duration(), 1.4) / P.DESCENT_STEPS
-            for crumb, point in zip(self.trail, points[1:], strict=True):
+            end = self.walker_end()
+            for crumb, point in zip(self.trail, steps, strict=True):
                 self.add(crumb)
-                self.play(self.walker.animate.move_to(point), run_time=step)
+                self.play(self.walker.animate.move_to(end if point is None else point), run_time=step)
+
+    def walker_end(self) -> np.ndarray:
+        """Where the walk downhill stops: the last step of gradient descent, on the loss curve."""
+        path = descent_path(self.data.x, self.data.y, self.sigma_n, self.sigma, P.DESCENT_START, P.DESCENT_RATE,
+                            P.DESCENT_STEPS)
+        return self.plot.axes.c2p(path[-1], float(self.neg_log_posterior(path[-1:])[0]))
 
     def negative_log_beat(self) -> None:
-        axes = self.plot.axes
         self.eq = self.steps["bayes"]
-        new_name = ctex(r"-\log", "p(", "w", "|", "D", ")", size=S.LABEL_SIZE,
-                        colors={"p(": S.POSTERIOR, "|": S.POSTERIOR, ")": S.POSTERIOR})
-        new_name.next_to(axes.y_axis, UP, buff=0.15).align_to(axes.y_axis, LEFT).shift(LEFT * 0.1)
-        # The posterior itself, scaled to the plot: its peak is where the loss has its valley.
-        height = PLOT_Y[1] * 0.85
-        bump = ArrayCurve(axes, self.w, height * posterior_curve(self.w, self.data.x, self.data.y, self.sigma_n,
-                                                                 self.sigma), S.POSTERIOR, 4)
-        bump.set_stroke(opacity=0.8)
-        self.bump = bump
-        self.legend = self.make_legend()
-        peak_w = self.w[int(np.argmax(posterior_curve(self.w, self.data.x, self.data.y, self.sigma_n,
-                                                      self.sigma)))]
-        peak = Dot(axes.c2p(peak_w, height), radius=0.09, color=S.POSTERIOR)
-        bottom = axes.c2p(peak_w, float(self.neg_log_posterior(np.array([peak_w]))[0]))
         with self.beat("negative_log") as t:
-            self.play(FadeOut(self.bullets, shift=UP * 0.3), run_time=0.6)
+            shift = self.home - self.plot.get_center()
+            self.play(FadeOut(self.bullets, shift=UP * 0.3), self.attached.animate.shift(shift).scale(
+                1 / INTRO_SCALE, about_point=self.home), run_time=1.0)
             self.play(Write(self.eq), run_time=self.until(t, "minus_log", 1.6))
+            axes = self.plot.axes
+            new_name = ctex(r"-\log", "p(", "w", "|", "D", ")", size=S.LABEL_SIZE,
+                            colors={"p(": S.POSTERIOR, "|": S.POSTERIOR, ")": S.POSTERIOR})
+            new_name.next_to(axes.y_axis, UP, buff=0.15).align_to(axes.y_axis, LEFT).shift(LEFT * 0.1)
+            # The posterior itself, scaled to the plot: its peak is where the loss has its valley.
+            height = PLOT_Y[1] * 0.85
+            density = posterior_curve(self.w, self.data.x, self.data.y, self.sigma_n, self.sigma)
+            self.bump = bump = ArrayCurve(axes, self.w, height * density, S.POSTERIOR, 4).set_stroke(opacity=0.8)
+            self.legend = self.make_legend()
+            peak_w = self.w[int(np.argmax(density))]
+            peak = Dot(axes.c2p(peak_w, height), radius=0.09, color=S.POSTERIOR)
+            bottom = axes.c2p(peak_w, float(self.neg_log_posterior(np.array([peak_w]))[0]))
             self.wait_until_bookmark("minus_log")
             self.algebra_step("negative_log", run_time=self.until(t, "sum", 1.5),
                               extra=[ReplacementTransform(self.y_name, new_name)])

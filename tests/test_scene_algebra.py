@@ -63,7 +63,9 @@ def probe(scene, key):
     eq = getattr(scene, "eq", None)
     if eq is not None:
         state = {"keys": [p.tex_string for p in eq.submobjects], "eq_box": (eq.get_left(), eq.get_right())}
-    state["plot_shown"] = scene.total in scene.mobjects and scene.total.get_top()[1] < 0.5
+    shown = scene.total in scene.get_mobject_family_members()
+    state["plot_shown"] = shown and scene.total.get_top()[1] < 0.5
+    state["plot_beside"] = shown and scene.total.get_left()[0] > scene.bullets.get_right()[0]
     pts = scene.total.points[0::4]
     state["total"] = np.array([axes.p2c(p) for p in pts])
     state["walker"] = np.asarray(axes.p2c(scene.walker.get_center()))
@@ -123,10 +125,12 @@ def test_the_terms_named_in_the_likelihood_beat_are_its_parts(recorded):
         assert has_key(key)(scene, log.first_play_from(marks[mark], 1 / 6)[1]), mark
 
 
-def test_loss_plot_stays_in_the_lower_half_through_the_algebra(run):
-    """The lower half is never empty while the algebra runs: the loss curve is on screen at every beat end."""
+def test_loss_plot_uses_the_frame_in_every_beat(run):
+    """The loss plot stands beside the bullets first, then keeps the lower half while the algebra runs on top:
+    on screen at every beat end."""
     scene, states = run
-    for beat in BEATS:
+    assert states["why_losses"]["plot_beside"]
+    for beat in BEATS[1:]:
         assert states[beat]["plot_shown"], beat
 
 
