@@ -286,13 +286,15 @@ class TakeawaysScene(ChapterScene):
         plot = make_axes((*P.W_RANGE, 1), (0, round(peak + 0.2, 1), 0.5), 8.6, 4.2, "w",
                          ctex("p(", "w", ")", colors={"p(": S.PRIOR, ")": S.PRIOR}))
         plot.to_corner(DOWN + LEFT, buff=S.MARGIN + 0.2).shift(RIGHT * 0.2)
+        # No numbers on the density axis: it stands at w = 0, where the narrowed prior's peak would cross them.
+        plot.axes.y_axis.remove(plot.axes.y_axis.numbers)
         w = P.w_grid()
         curve = tracked_curve(plot.axes, w, lambda: gaussian_prior_pdf(w, sigma()), S.PRIOR, 5)
         lam_slider = Slider(lam, min(P.LAMBDA_SWEEP), max(P.LAMBDA_SWEEP), r"\lambda", S.LAMBDA, length=3.0)
         sig = Readout(r"\sigma", sigma, S.PRIOR, decimals=2)
         sn = Readout(r"\sigma_n", lambda: P.SIGMA_N, S.NOISE, decimals=1)
         side = VGroup(lam_slider, sn, sig).arrange(DOWN, aligned_edge=LEFT, buff=0.5)
-        side.to_edge(RIGHT, buff=S.MARGIN + 0.2).align_to(plot.axes, UP)
+        side.to_edge(RIGHT, buff=S.MARGIN + 0.2).set_y(plot.axes.get_y())
         self.decay = VGroup(equation, plot, curve, side)
         self.lam, self.lam_slider, self.decay_curve = lam, lam_slider, curve
         self.sigma_readout = sig
