@@ -85,7 +85,7 @@ class PriorScene(ChapterScene):
         VGroup(self.peak_readout, self.band_readout).arrange(DOWN, aligned_edge=LEFT, buff=0.35).next_to(
             self.slider, DOWN, buff=0.6).align_to(self.slider.track, LEFT)
         with self.beat("formula"):
-            self.play(Write(self.formula), run_time=self.until("bell", 2.5))
+            self.play(Write(self.formula), run_time=self.until("bell", 3.6))
             self.at("bell", Create(self.plot), Create(self.curve), until="width", most=2.0)
             self.at("width", *[pulse(p, scale=1.4) for p in self.sigma_parts()], FadeIn(self.slider, shift=LEFT * 0.2),
                     FadeIn(self.peak_readout, shift=LEFT * 0.2), most=1.2)

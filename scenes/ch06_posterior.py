@@ -100,9 +100,11 @@ class PosteriorScene(ChapterScene):
         marks = ("posterior", "likelihood", "prior")
         with self.beat("bayes_rule"):
             self.play(Write(eq), run_time=self.until("posterior", 2.5))
-            for mark, nxt, note, parts in zip(marks, (*marks[1:], None), notes, (eq[0:5], eq[6:11], eq[12:15]),
-                                              strict=True):
+            for mark, nxt, note, parts in zip(marks, ("proportional", *marks[2:], None), notes,
+                                              (eq[0:5], eq[6:11], eq[12:15]), strict=True):
                 self.at(mark, FadeIn(note, shift=UP * 0.15), pulse(*parts, scale=1.2), until=nxt, most=1.2)
+                if mark == "posterior":
+                    self.at("proportional", pulse(eq[5], scale=1.5), until="likelihood", most=1.0)
             rest = self.current_tracker.get_remaining_duration() - 1.0
             if rest > 1.0 / config.frame_rate:
                 self.wait(rest)

@@ -98,7 +98,8 @@ def states(recorded):
 
 #: What each bookmark of the narration brings on screen (the readouts pulse when the MLE, MAP and ratio are named).
 CUES = {
-    "posterior": has(lambda s: s.notes[0]), "likelihood": has(lambda s: s.notes[1]),
+    "posterior": has(lambda s: s.notes[0]), "proportional": has(lambda s: s.equation[5]),
+    "likelihood": has(lambda s: s.notes[1]),
     "prior": has(lambda s: s.notes[2]), "orange": has(lambda s: s.like_curve), "mle": has(lambda s: s.mle_readout),
     "purple": has(lambda s: s.prior_curve), "multiply": has(lambda s: s.legend[2]),
     "map": has(lambda s: s.map_readout.number), "knot": has(lambda s: s.rope[0]),
