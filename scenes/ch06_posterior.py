@@ -13,6 +13,7 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
+    Flash,
     Indicate,
     Line,
     ReplacementTransform,
@@ -102,7 +103,7 @@ class PosteriorScene(ChapterScene):
             self.play(Write(eq), run_time=self.until("posterior", 2.5))
             for mark, nxt, note, parts in zip(marks, ("proportional", *marks[2:], None), notes,
                                               (eq[0:5], eq[6:11], eq[12:15]), strict=True):
-                self.at(mark, FadeIn(note, shift=UP * 0.15), pulse(*parts, scale=1.2), until=nxt, most=1.2)
+                self.at(mark, FadeIn(note, shift=UP * 0.15), pulse(*parts, scale=1.12), until=nxt, most=1.2)
                 if mark == "posterior":
                     self.at("proportional", pulse(eq[5], scale=1.5), until="likelihood", most=1.0)
             rest = self.current_tracker.get_remaining_duration() - 1.0
@@ -149,7 +150,8 @@ class PosteriorScene(ChapterScene):
             self.post_curve.resume_updating()
             self.at("map", FadeIn(self.map_marker), FadeIn(self.map_readout), until="knot", most=1.0)
             self.at("knot", Create(self.rope), FadeIn(self.ratio_readout), most=1.2)
-            self.play(pulse(*self.rope[2][2:], scale=1.6), run_time=0.8)
+            # A flash at the knot, not a pulse of it: animating a part of the rope would stop the rope's updater.
+            self.play(Flash(self.rope[2][2], color=S.POSTERIOR, flash_radius=0.3), run_time=0.8)
 
     def make_legend(self) -> VGroup:
         """Swatch and name of each curve, then a note on the vertical scale."""

@@ -58,6 +58,7 @@ def probe(scene, key):
     axes = scene.plot.axes
     state["mle_x"] = axes.p2c(scene.mle_marker.line.get_start())[0]
     state["map_x"] = axes.p2c(scene.map_marker.line.get_start())[0]
+    state["knot_x"] = axes.p2c(scene.rope[2][2].get_center())[0]
     state["shown"] = (scene.mle_readout.shown, scene.map_readout.shown, scene.ratio_readout.shown)
     state["curves"] = {name: np.array([axes.p2c(p) for p in curve.points[0::4]])
                        for name, curve in (("like", scene.like_curve), ("prior", scene.prior_curve),
@@ -130,6 +131,7 @@ def test_posterior_scene_matches_closed_forms(states):
         mle, map_, curves = closed_forms(state["sigma"])
         assert abs(state["mle_x"] - mle) < 1e-6
         assert abs(state["map_x"] - map_) < 1e-6
+        assert abs(state["knot_x"] - map_) < 1e-6, f"the rope's knot is not at the MAP at the end of {key}"
         assert state["shown"] == (round(mle, 2), round(map_, 2), round(map_ / mle, 2))
         for name, xy in state["curves"].items():
             expected = curves[name](xy[:, 0])  # each curve is scaled so its highest grid sample is 1
