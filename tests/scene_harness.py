@@ -218,3 +218,27 @@ def first_play_of(scene: ChapterScene, mob, after: float = -1.0) -> float | None
         if start >= after - 1e-9 and wanted & ids:
             return start
     return None
+
+
+#: How far a visual may start from its bookmark in the tiny render of ``run_scene``: it runs at 6 fps and run
+#: times round up to whole frames.
+CUE_SLACK = 1.5 / 6
+
+
+def cue_problems(scene: ChapterScene, cues: list[tuple[str, str, Callable[[ChapterScene], Any]]],
+                 slack: float = CUE_SLACK) -> list[str]:
+    """What is wrong with a recorded scene's bookmarks: ``cues`` lists (beat, bookmark, what the words after it
+    name) in narration order; every bookmark of the narration must be waited for, in that order, and the named
+    mobject's first animation after it must start at the bookmark."""
+    from scenes.segments import bookmarks
+
+    narrated = [(beat, mark) for beat in scene.beats_done for mark in bookmarks(scene.script[beat])]
+    used = [(beat, mark) for beat, mark, _ in scene.marks_used]
+    if not (used == narrated == [cue[:2] for cue in cues]):
+        return [f"bookmarks: narrated {narrated}, waited for {used}, expected {[cue[:2] for cue in cues]}"]
+    problems = []
+    for (beat, mark, at), (_, _, target) in zip(scene.marks_used, cues, strict=True):
+        start = first_play_of(scene, target(scene), after=at - slack)
+        if start is None or abs(start - at) > slack:
+            problems.append(f"{beat}/{mark}: its visual starts at {start}, the bookmark at {at:.2f}")
+    return problems

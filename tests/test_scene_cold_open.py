@@ -10,13 +10,10 @@ from mathcore.datasets import house_prices
 from mathcore.objectives import ridge_penalty
 from scenes import style as S
 from scenes.ch01_cold_open import ColdOpenScene, ThumbnailScene
-from scenes.segments import bookmarks
-from tests.scene_harness import first_play_of, png_round_trip, recording, run_scene
+from tests.scene_harness import cue_problems, png_round_trip, recording, run_scene
 from tests.test_scene_posterior import inside_frame, near_colour, snapshot, to_pixel
 
 BEATS = ["ridge_loss", "gaussian_prior", "the_question", "title_card"]
-#: How far a visual may start from its bookmark: the test renders at 6 fps and run times round to whole frames.
-SLACK = 1.5 / 6
 #: (beat, bookmark, what the words after it name on screen), in narration order.
 CUES = [
     ("ridge_loss", "loss", lambda s: s.panels.loss_eq), ("ridge_loss", "squares", lambda s: s.panels.loss_eq[4]),
@@ -54,12 +51,7 @@ def states(run):
 
 
 def test_every_bookmark_starts_the_visual_it_names(run):
-    scene = run[0]
-    narrated = [(beat, mark) for beat in scene.beats_done for mark in bookmarks(scene.script[beat])]
-    assert [(beat, mark) for beat, mark, _ in scene.marks_used] == narrated == [c[:2] for c in CUES]
-    for (beat, mark, at), (_, _, target) in zip(scene.marks_used, CUES, strict=True):
-        start = first_play_of(scene, target(scene), after=at - SLACK)
-        assert start == pytest.approx(at, abs=SLACK), f"{beat}/{mark}: its visual starts at {start}, not {at:.2f}"
+    assert not (problems := cue_problems(run[0], CUES)), "\n".join(problems)
 
 
 def scene_top(points):

@@ -8,10 +8,9 @@ from mathcore import parameters as P
 from mathcore.datasets import house_prices
 from scenes import style as S
 from scenes.ch02_fitting_a_line import FittingLineScene
-from scenes.segments import bookmarks
 from tests.scene_harness import (
     colour_hits,
-    first_play_of,
+    cue_problems,
     frame_at_beat,
     near_colour,
     png_round_trip,
@@ -63,12 +62,7 @@ def states(run):
 
 
 def test_every_bookmark_starts_the_visual_it_names(run):
-    scene = run[0]
-    narrated = [(beat, mark) for beat in scene.beats_done for mark in bookmarks(scene.script[beat])]
-    assert [(beat, mark) for beat, mark, _ in scene.marks_used] == narrated == [c[:2] for c in CUES]
-    for (beat, mark, at), (_, _, target) in zip(scene.marks_used, CUES, strict=True):
-        start = first_play_of(scene, target(scene), after=at - 1.0 / 6 - 1e-6)  # frames are 1/6 s apart
-        assert start == pytest.approx(at, abs=1.0 / 6), f"{beat}/{mark}: its visual starts at {start}, not {at:.2f}"
+    assert not (problems := cue_problems(run[0], CUES)), "\n".join(problems)
 
 
 def test_beats_follow_the_storyboard(states):

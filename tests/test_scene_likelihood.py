@@ -10,13 +10,19 @@ from mathcore.datasets import house_prices
 from mathcore.likelihood import relative_likelihood, relative_point_likelihoods
 from scenes import style as S
 from scenes.ch03_likelihood import BELL_WIDTH, LikelihoodScene
-from scenes.segments import bookmarks
-from tests.scene_harness import colour_hits, first_play_of, frame_at_beat, png_round_trip, recording, run_scene
+from tests.scene_harness import (
+    CUE_SLACK,
+    colour_hits,
+    cue_problems,
+    first_play_of,
+    frame_at_beat,
+    png_round_trip,
+    recording,
+    run_scene,
+)
 
 BEATS = ["noise_model", "point_curves", "product", "equation", "sweep", "drag"]
 ONE = P.DRAG_INDEX
-#: How far a visual may start from its bookmark: the test renders at 6 fps and run times round to whole frames.
-SLACK = 1.5 / 6
 #: (beat, bookmark, what the words after it name on screen), in narration order.
 CUES = [
     ("noise_model", "gaps", lambda s: s.dots[0]), ("noise_model", "prediction", lambda s: s.line),
@@ -90,20 +96,15 @@ def test_beats_follow_the_storyboard(run):
 
 
 def test_every_bookmark_starts_the_visual_it_names(run):
-    scene = run[0]
-    narrated = [(beat, mark) for beat in scene.beats_done for mark in bookmarks(scene.script[beat])]
-    assert [(beat, mark) for beat, mark, _ in scene.marks_used] == narrated == [c[:2] for c in CUES]
-    for (beat, mark, at), (_, _, target) in zip(scene.marks_used, CUES, strict=True):
-        start = first_play_of(scene, target(scene), after=at - SLACK)
-        assert start == pytest.approx(at, abs=SLACK), f"{beat}/{mark}: its visual starts at {start}, not {at:.2f}"
+    assert not (problems := cue_problems(run[0], CUES)), "\n".join(problems)
 
 
 def test_the_equation_is_built_as_it_is_named(run):
     scene = run[0]
     starts = {mark: at for beat, mark, at in scene.marks_used if beat in ("noise_model", "product")}
     # The factor is written when the noise is named, the product in front of it when the product is.
-    assert first_play_of(scene, scene.equation[7], after=0) == pytest.approx(starts["noise"], abs=SLACK)
-    assert first_play_of(scene, scene.equation[0], after=0) == pytest.approx(starts["product"], abs=SLACK)
+    assert first_play_of(scene, scene.equation[7], after=0) == pytest.approx(starts["noise"], abs=CUE_SLACK)
+    assert first_play_of(scene, scene.equation[0], after=0) == pytest.approx(starts["product"], abs=CUE_SLACK)
 
 
 def test_slope_readouts_and_mle(run):

@@ -9,13 +9,10 @@ from mathcore import parameters as P
 from mathcore.datasets import five_noisy_points, fresh_points
 from mathcore.polynomial import rms_error
 from scenes.ch04_overfitting import OverfittingScene
-from scenes.segments import bookmarks
-from tests.scene_harness import first_play_of, recording, run_scene
+from tests.scene_harness import cue_problems, recording, run_scene
 from tests.test_scene_posterior import inside_frame
 
 BEATS = ["five_points", "growing_degree", "degree_four", "fresh_points"]
-#: How far a visual may start from its bookmark: the test renders at 6 fps and run times round to whole frames.
-SLACK = 1.5 / 6
 #: (beat, bookmark, what the words after it name on screen), in narration order.
 CUES = [
     ("five_points", "trusts", lambda s: s.plot), ("five_points", "few", lambda s: s.dots[0]),
@@ -57,12 +54,7 @@ def states(run):
 
 
 def test_every_bookmark_starts_the_visual_it_names(run):
-    scene = run[0]
-    narrated = [(beat, mark) for beat in scene.beats_done for mark in bookmarks(scene.script[beat])]
-    assert [(beat, mark) for beat, mark, _ in scene.marks_used] == narrated == [c[:2] for c in CUES]
-    for (beat, mark, at), (_, _, target) in zip(scene.marks_used, CUES, strict=True):
-        start = first_play_of(scene, target(scene), after=at - SLACK)
-        assert start == pytest.approx(at, abs=SLACK), f"{beat}/{mark}: its visual starts at {start}, not {at:.2f}"
+    assert not (problems := cue_problems(run[0], CUES)), "\n".join(problems)
 
 
 def least_squares(degree):
