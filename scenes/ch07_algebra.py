@@ -24,6 +24,7 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
+    GrowFromCenter,
     Line,
     ManimColor,
     MathTex,
@@ -191,12 +192,19 @@ class AlgebraScene(ChapterScene):
         self.attached.shift([S.FRAME_W / 2 - S.MARGIN - self.plot.get_right()[0], -0.3 - self.plot.get_y(), 0])
         self.home = home
         steps = [self.trail[i].get_center() for i in range(1, len(self.trail))] + [None]
+        # One weight: the loss of that weight, and the one point where its derivative is zero (a flat tangent).
+        axes, w_star = self.plot.axes, map_slope(self.data.x, self.data.y, self.sigma_n, self.sigma)
+        low = float(self.neg_log_posterior(np.array([w_star]))[0])
+        self.tangent = VGroup(Line(axes.c2p(w_star - 0.7, low), axes.c2p(w_star + 0.7, low), color=S.WEIGHT,
+                                   stroke_width=4), Dot(axes.c2p(w_star, low), radius=0.08, color=S.WEIGHT))
         with self.beat("why_losses") as t:
-            self.play(Write(self.bullets[0]), run_time=self.until(t, "millions", 2.5))
+            self.play(Write(self.bullets[0]), Create(self.plot), FadeIn(self.y_name),
+                      run_time=self.until(t, "derivative", 1.5))
+            self.at("derivative", Create(self.total), GrowFromCenter(self.tangent), until="millions", most=2.0)
             self.at("millions", Write(self.bullets[1]), until="relu", most=2.5)
             self.at("relu", Write(self.bullets[2]), until="loss", most=2.0)
-            self.at("loss", FadeIn(self.bullets[3], shift=RIGHT * 0.2), Create(self.plot), Create(self.total),
-                    FadeIn(self.y_name), FadeIn(self.walker, scale=0.5), until="downhill", most=1.5)
+            self.at("loss", FadeIn(self.bullets[3], shift=RIGHT * 0.2), FadeOut(self.tangent),
+                    FadeIn(self.walker, scale=0.5), flare(self.total), until="downhill", most=1.5)
             self.wait_until_bookmark("downhill")
             step = max(t.get_remaining_duration(), 1.4) / P.DESCENT_STEPS
             end = self.walker_end()

@@ -95,7 +95,8 @@ def run(recorded):
 
 #: What each bookmark of the narration brings on screen: the TeX part (by key) or the mobject it names.
 CUES = {
-    "millions": has(lambda s: s.bullets[1]), "relu": has(lambda s: s.bullets[2]), "loss": has(lambda s: s.total),
+    "derivative": has(lambda s: s.tangent[0]), "millions": has(lambda s: s.bullets[1]),
+    "relu": has(lambda s: s.bullets[2]), "loss": has(lambda s: s.total),
     "downhill": has(lambda s: s.walker), "minus_log": has(lambda s: s.steps["bayes"][0]),
     "sum": has_key("pri.op"), "peak": has(lambda s: s.bump), "valley": has(lambda s: s.bump),
     "likelihood": has(lambda s: s.lik_curve), "prior": has(lambda s: s.prior_curve),
