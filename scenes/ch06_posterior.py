@@ -187,8 +187,10 @@ class PosteriorScene(ChapterScene):
         # A tick on the rope at half the MLE: the knot (the MAP) ends up well left of it.
         tick = Line(axes.c2p(half, MAP_TOP - 0.06), axes.c2p(half, MAP_TOP + 0.06), color=S.LIKELIHOOD,
                     stroke_width=5)
-        note = label("half the MLE", S.SMALL_SIZE, S.LIKELIHOOD).next_to(tick, DOWN, buff=0.08)
-        note.align_to(tick, LEFT)
+        note = label("half the MLE", S.SMALL_SIZE, S.LIKELIHOOD).next_to(tick, UP, buff=0.1).align_to(tick, LEFT)
+        note.shift(RIGHT * 0.2)
+        note.add_background_rectangle(color=S.BACKGROUND, opacity=1.0, buff=0.04)
+        self.map_marker.tag.set_z_index(3)  # the MAP tag's backing covers the tick where they meet
         self.half_mark = VGroup(tick, note)
         with self.beat("sigma_tight"):
             self.at("tighten", pulse(*self.slider.readout, scale=1.3), Indicate(self.slider.knob, color=S.PRIOR),
