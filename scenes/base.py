@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from manim import config
+import numpy as np
+from manim import Animation, ValueTracker, config, linear
 from manim.constants import RendererType
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim_voiceover import VoiceoverScene
@@ -66,6 +67,12 @@ def _sentence_spans(tracker: object, text: str) -> list[tuple[str, float, float]
     span over the whole beat (cloud voices)."""
     spans = getattr(tracker, "data", {}).get("sentences")
     return spans if spans is not None else [(" ".join(plain(text).split()), 0.0, float(tracker.duration))]
+
+
+#: The shortest animation a bookmark cue plays (s), however close the next bookmark is.
+MIN_CUE = 0.25
+#: A glide of a value ends this long before the beat's words do (s).
+GLIDE_TAIL = 0.3
 
 
 class ChapterScene(VoiceoverScene):
@@ -139,3 +146,35 @@ class ChapterScene(VoiceoverScene):
                 self.wait(remaining)
         for hook in type(self).beat_end_hooks:
             hook(self, key)
+
+    # -- timing by the words ---------------------------------------------------------------------
+    def cue(self, t, mark: str, *animations: Animation, run_time: float = 1.0, until: str | None = None) -> None:
+        """Play ``animations`` from bookmark ``mark``; with ``until`` they end by that later bookmark."""
+        self.wait_until_bookmark(mark)
+        if until is not None:
+            run_time = max(MIN_CUE, min(run_time, t.time_until_bookmark(until)))
+        self.play(*animations, run_time=run_time)
+
+    def glide(self, t, tracker: ValueTracker, stop: float, cues: dict[str, list[Animation]],
+              until: str | None = None, log: bool = False) -> None:
+        """Move ``tracker`` evenly (in log space with ``log``) to ``stop`` from the first bookmark of ``cues`` to
+        bookmark ``until`` (else to the end of the beat's words); each bookmark's animations play from that
+        bookmark while the value keeps moving."""
+        marks = list(cues)
+        self.wait_until_bookmark(marks[0])
+        begin, start = float(self.renderer.time), tracker.get_value()
+        left = t.time_until_bookmark(until) if until else t.get_remaining_duration() - GLIDE_TAIL
+        end = begin + max(len(marks) * MIN_CUE, left)
+        bounds = [begin + t.time_until_bookmark(m) for m in marks[1:]] + [end]
+        for i, (mark, upto) in enumerate(zip(marks, bounds, strict=True)):
+            if i:
+                self.wait_until_bookmark(mark)
+            now, share = float(self.renderer.time), (upto - begin) / (end - begin)
+            if i == len(marks) - 1:
+                value = stop
+            elif log:
+                value = float(np.exp(np.log(start) + share * np.log(stop / start)))
+            else:
+                value = start + share * (stop - start)
+            self.play(tracker.animate(rate_func=linear).set_value(value), *cues[mark],
+                      run_time=max(MIN_CUE, upto - now))

@@ -11,7 +11,6 @@ from manim import (
     ORIGIN,
     RIGHT,
     UP,
-    Animation,
     AnimationGroup,
     Create,
     DashedLine,
@@ -19,15 +18,10 @@ from manim import (
     FadeIn,
     FadeOut,
     Indicate,
-    Mobject,
     Transform,
-    UpdateFromAlphaFunc,
     ValueTracker,
     VGroup,
-    VMobject,
     Write,
-    linear,
-    there_and_back,
 )
 
 from mathcore import parameters as P
@@ -37,8 +31,8 @@ from mathcore.objectives import TwoViews, data_loss, neg_log_posterior, ridge_ob
 from mathcore.prior import gaussian_prior_logpdf
 from mathcore.regularization import lambda_from_sigmas, sigma_from_lambda
 from scenes import style as S
-from scenes.base import ChapterScene
-from scenes.parts import Readout, Slider, ctex, flare, label, make_axes, pulse, tracked_curve
+from scenes.base import MIN_CUE, ChapterScene
+from scenes.parts import Readout, Slider, ctex, flare, label, live_flare, live_grow, make_axes, pulse, tracked_curve
 
 PLOT_W = (0.0, 4.0, 1.0)
 LEFT_Y = (0.0, 150.0, 50.0)
@@ -46,21 +40,6 @@ RIGHT_Y = (0.0, 45.0, 15.0)
 PANEL_X, PANEL_W, PANEL_H, PANEL_TOP, HEADING_Y = 3.5, 5.0, 3.1, 2.0, 3.35
 #: Shortest animation a bookmark cue plays when the next bookmark is close; lambda stops this long before the
 #: beat's words end.
-MIN_CUE, SWEEP_TAIL = 0.25, 0.3
-
-
-def live_flare(curve: VMobject, widen: float = 2.2) -> Animation:
-    """Thicken a curve and back while its updater keeps redrawing it (parts.flare pauses the updater)."""
-    base = curve.get_stroke_width()
-    return UpdateFromAlphaFunc(curve, lambda m, a: m.set_stroke(width=base * (1 + (widen - 1) * there_and_back(a))))
-
-
-def live_grow(mob: Mobject, grow: float = 1.8) -> Animation:
-    """Grow a marker in place and back while its updater keeps moving it. One animation per mobject: an
-    AnimationGroup would add a Group holding it to the scene, and Manim then drops the marker that owns it (and
-    the marker's updater) from the scene."""
-    base = mob.width
-    return UpdateFromAlphaFunc(mob, lambda m, a: m.scale_to_fit_width(base * (1 + (grow - 1) * there_and_back(a))))
 
 
 class MinimumMarker(VGroup):
@@ -127,30 +106,6 @@ class TwoViewsScene(ChapterScene):
         plot.heading = VGroup(heading, formula)
         return plot
 
-    # -- timing by the words ------------------------------------------------------------------
-    def cue(self, t, mark: str, *animations: Animation, run_time: float = 1.0, until: str | None = None) -> None:
-        """Play ``animations`` from bookmark ``mark``; with ``until`` they end by that later bookmark."""
-        self.wait_until_bookmark(mark)
-        if until is not None:
-            run_time = max(MIN_CUE, min(run_time, t.time_until_bookmark(until)))
-        self.play(*animations, run_time=run_time)
-
-    def sweep(self, t, stop: float, cues: dict[str, list[Animation]]) -> None:
-        """Slide lambda to ``stop`` from the first bookmark of ``cues`` to the end of the beat's words, evenly in
-        log lambda; each bookmark's animations play from that bookmark while lambda keeps moving."""
-        marks = list(cues)
-        self.wait_until_bookmark(marks[0])
-        begin, start = float(self.renderer.time), self.lam.get_value()
-        end = begin + max(len(marks) * MIN_CUE, t.get_remaining_duration() - SWEEP_TAIL)
-        bounds = [begin + t.time_until_bookmark(m) for m in marks[1:]] + [end]
-        for i, (mark, until) in enumerate(zip(marks, bounds, strict=True)):
-            if i:
-                self.wait_until_bookmark(mark)
-            now = float(self.renderer.time)
-            share = (until - begin) / (end - begin)
-            value = stop if i == len(marks) - 1 else float(np.exp(np.log(start) + share * np.log(stop / start)))
-            self.play(self.lam.animate(rate_func=linear).set_value(value), *cues[mark],
-                      run_time=max(MIN_CUE, until - now))
 
     # -- beats -----------------------------------------------------------------------------------
     def two_views_beat(self) -> None:
@@ -221,15 +176,17 @@ class TwoViewsScene(ChapterScene):
         (_, penalty, _), (_, prior, _) = self.left_curves, self.right_curves
         dots = (self.left_marker.dot, self.right_marker.dot)
         with self.beat("lambda_strong", loop=True) as t:
-            self.sweep(t, max(P.LAMBDA_SWEEP), {"up": [live_grow(self.slider.knob)], "steep": [live_flare(penalty)],
-                                                "narrow": [live_flare(prior)], "slide": [live_grow(d) for d in dots]})
+            self.glide(t, self.lam, max(P.LAMBDA_SWEEP), {"up": [live_grow(self.slider.knob)],
+                                                          "steep": [live_flare(penalty)], "narrow": [live_flare(prior)],
+                                                          "slide": [live_grow(d) for d in dots]}, log=True)
 
     def lambda_weak_beat(self) -> None:
         (_, penalty, _), (_, prior, _) = self.left_curves, self.right_curves
         dots = (self.left_marker.dot, self.right_marker.dot)
         with self.beat("lambda_weak", loop=True) as t:
-            self.sweep(t, min(P.LAMBDA_SWEEP), {"down": [live_grow(self.slider.knob)], "relax": [live_flare(penalty)],
-                                                "widen": [live_flare(prior)], "drift": [live_grow(d) for d in dots]})
+            self.glide(t, self.lam, min(P.LAMBDA_SWEEP), {"down": [live_grow(self.slider.knob)],
+                                                          "relax": [live_flare(penalty)], "widen": [live_flare(prior)],
+                                                          "drift": [live_grow(d) for d in dots]}, log=True)
 
     def same_math_beat(self) -> None:
         identity = ctex(r"-\log", "p(", "w", "|", "D", ")", "=", r"\frac{1}{2", r"\sigma_n^2", "}", r"\Big[",

@@ -13,7 +13,6 @@ from manim import (
     RIGHT,
     UP,
     UR,
-    Animation,
     Circle,
     Circumscribe,
     Create,
@@ -24,12 +23,9 @@ from manim import (
     Line,
     Polygon,
     SurroundingRectangle,
-    UpdateFromAlphaFunc,
     ValueTracker,
     VGroup,
-    VMobject,
     Write,
-    there_and_back,
 )
 
 from mathcore import parameters as P
@@ -37,8 +33,8 @@ from mathcore.datasets import Dataset, polynomial_playground
 from mathcore.polynomial import PolyFit, degree_blend, fit_ridge
 from mathcore.regularization import sigma_from_lambda
 from scenes import style as S
-from scenes.base import ChapterScene
-from scenes.parts import ArrayCurve, Readout, ctex, flare, label, make_axes, pulse
+from scenes.base import MIN_CUE, ChapterScene
+from scenes.parts import ArrayCurve, Readout, ctex, flare, label, live_flare, make_axes, pulse
 
 #: Layout: how many x samples the fit curves are drawn with, and the plot's y window.
 CURVE_SAMPLES = 600
@@ -46,7 +42,6 @@ Y_VIEW = (-1.0, 2.0, 1.0)
 #: The drag back down at degree eleven goes in this many nudges.
 NUDGES = 4
 #: Shortest animation a bookmark cue plays when the next bookmark is close.
-MIN_CUE = 0.25
 
 
 def cursor() -> Polygon:
@@ -54,12 +49,6 @@ def cursor() -> Polygon:
     tip = [(0.0, 0.0), (0.0, -0.46), (0.11, -0.35), (0.2, -0.55), (0.27, -0.52), (0.18, -0.33), (0.33, -0.33)]
     glyph = Polygon(*[np.array([x, y, 0.0]) for x, y in tip], color=S.BACKGROUND, stroke_width=2)
     return glyph.set_fill(S.TEXT, opacity=1.0)
-
-
-def live_flare(curve: VMobject, widen: float = 2.2) -> Animation:
-    """Thicken a curve and back while its updater keeps redrawing it (parts.flare pauses the updater)."""
-    base = curve.get_stroke_width()
-    return UpdateFromAlphaFunc(curve, lambda m, a: m.set_stroke(width=base * (1 + (widen - 1) * there_and_back(a))))
 
 
 class PolynomialRidgeScene(ChapterScene):
@@ -100,14 +89,6 @@ class PolynomialRidgeScene(ChapterScene):
         curve = ArrayCurve(self.axes, self.xs, self.curve_values(lam), color, width)
         curve.add_updater(lambda m: m.set_data(self.xs, self.curve_values(lam)))
         return curve
-
-    # --- timing by the words ---
-    def cue(self, t, mark: str, *animations: Animation, run_time: float = 1.0, until: str | None = None) -> None:
-        """Play ``animations`` from bookmark ``mark``; with ``until`` they end by that later bookmark."""
-        self.wait_until_bookmark(mark)
-        if until is not None:
-            run_time = max(MIN_CUE, min(run_time, t.time_until_bookmark(until)))
-        self.play(*animations, run_time=run_time)
 
     # --- layout ---
     def build_plot(self) -> None:

@@ -13,7 +13,6 @@ from manim import (
     UL,
     UP,
     UR,
-    Animation,
     Circle,
     Create,
     FadeIn,
@@ -21,15 +20,10 @@ from manim import (
     Indicate,
     Line,
     ManimColor,
-    Mobject,
     SurroundingRectangle,
-    UpdateFromAlphaFunc,
     ValueTracker,
     VGroup,
-    VMobject,
     Write,
-    linear,
-    there_and_back,
 )
 
 from mathcore import parameters as P
@@ -47,7 +41,7 @@ from mathcore.sparsity import (
     laplace_scale_matching_variance,
 )
 from scenes import style as S
-from scenes.base import ChapterScene
+from scenes.base import MIN_CUE, ChapterScene
 from scenes.parts import (
     ArrayCurve,
     Card,
@@ -57,6 +51,8 @@ from scenes.parts import (
     ctex,
     flare,
     label,
+    live_flare,
+    live_grow,
     make_axes,
     pulse,
     tracked_curve,
@@ -76,20 +72,6 @@ W_SAMPLES_DENSE = 4801
 SQUARES = {r"\sigma_n^2": S.NOISE, r"\sigma^2": S.PRIOR}
 #: Shortest animation a bookmark cue plays when the next bookmark is close; a glide stops this long before the
 #: beat's words end.
-MIN_CUE, GLIDE_TAIL = 0.25, 0.3
-
-
-def live_flare(curve: VMobject, widen: float = 2.2) -> Animation:
-    """Thicken a curve and back while its updater keeps redrawing it (parts.flare pauses the updater)."""
-    base = curve.get_stroke_width()
-    return UpdateFromAlphaFunc(curve, lambda m, a: m.set_stroke(width=base * (1 + (widen - 1) * there_and_back(a))))
-
-
-def live_grow(mob: Mobject, grow: float = 1.8) -> Animation:
-    """Grow a slider's knob in place and back while its updater keeps moving it (one animation per mobject: an
-    AnimationGroup would put a Group holding it in the scene and Manim would drop its owner from the scene)."""
-    base = mob.width
-    return UpdateFromAlphaFunc(mob, lambda m, a: m.scale_to_fit_width(base * (1 + (grow - 1) * there_and_back(a))))
 
 
 @dataclass
@@ -179,31 +161,6 @@ class TakeawaysScene(ChapterScene):
             rows.add(VGroup(swatch, label(name, S.LABEL_SIZE, color)).arrange(RIGHT, buff=0.15))
         return rows.arrange(RIGHT, buff=0.45)
 
-    # --- timing by the words ---
-    def cue(self, t, mark: str, *animations: Animation, run_time: float = 1.0, until: str | None = None) -> None:
-        """Play ``animations`` from bookmark ``mark``; with ``until`` they end by that later bookmark."""
-        self.wait_until_bookmark(mark)
-        if until is not None:
-            run_time = max(MIN_CUE, min(run_time, t.time_until_bookmark(until)))
-        self.play(*animations, run_time=run_time)
-
-    def glide(self, t, tracker: ValueTracker, stop: float, cues: dict[str, list[Animation]],
-              until: str | None = None) -> None:
-        """Move ``tracker`` evenly to ``stop`` from the first bookmark of ``cues`` to bookmark ``until`` (else to the
-        end of the beat's words); each bookmark's animations play from that bookmark while the value moves."""
-        marks = list(cues)
-        self.wait_until_bookmark(marks[0])
-        begin, start = float(self.renderer.time), tracker.get_value()
-        left = t.time_until_bookmark(until) if until else t.get_remaining_duration() - GLIDE_TAIL
-        end = begin + max(len(marks) * MIN_CUE, left)
-        bounds = [begin + t.time_until_bookmark(m) for m in marks[1:]] + [end]
-        for i, (mark, upto) in enumerate(zip(marks, bounds, strict=True)):
-            if i:
-                self.wait_until_bookmark(mark)
-            now = float(self.renderer.time)
-            value = stop if i == len(marks) - 1 else start + (upto - begin) / (end - begin) * (stop - start)
-            self.play(tracker.animate(rate_func=linear).set_value(value), *cues[mark],
-                      run_time=max(MIN_CUE, upto - now))
 
     # --- beats ---
     def laplace_beat(self) -> None:

@@ -26,6 +26,7 @@ from manim import (
     Mobject,
     RoundedRectangle,
     Text,
+    UpdateFromAlphaFunc,
     ValueTracker,
     VGroup,
     VMobject,
@@ -346,3 +347,17 @@ def flare(curve: VMobject, widen: float = 2.2, run_time: float = 0.8) -> Animati
     """Thicken a curve and back: the curve a sentence names."""
     return curve.animate(rate_func=there_and_back, run_time=run_time).set_stroke(
         width=curve.get_stroke_width() * widen)
+
+
+def live_flare(curve: VMobject, widen: float = 2.2) -> Animation:
+    """Thicken a curve and back while its updater keeps redrawing it (``flare`` pauses the updater)."""
+    base = curve.get_stroke_width()
+    return UpdateFromAlphaFunc(curve, lambda m, a: m.set_stroke(width=base * (1 + (widen - 1) * there_and_back(a))))
+
+
+def live_grow(mob: Mobject, grow: float = 1.8) -> Animation:
+    """Grow a marker or a knob in place and back while its updater keeps moving it. One animation per mobject:
+    an AnimationGroup would add a Group holding it to the scene, and Manim would then drop the mobject that owns
+    it (and that owner's updater) from the scene."""
+    base = mob.width
+    return UpdateFromAlphaFunc(mob, lambda m, a: m.scale_to_fit_width(base * (1 + (grow - 1) * there_and_back(a))))
