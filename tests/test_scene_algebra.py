@@ -10,9 +10,8 @@ from mathcore.objectives import data_loss, descent_path, neg_log_posterior_gradi
 from mathcore.posterior import log_posterior_unnormalised
 from mathcore.prior import gaussian_prior_logpdf
 from scenes import style as S
-from scenes.ch07_algebra import STEPS, AlgebraScene
-from tests.bookmark_cues import cue_problems, has, has_key, narration_marks, recording
-from tests.scene_harness import png_round_trip, run_scene
+from scenes.ch07_algebra import STEPS, AlgebraScene, key_part
+from tests.scene_harness import CUE_SLACK, cue_problems, first_play_of, png_round_trip, recording, run_scene
 
 BEATS = ["why_losses", "negative_log", "two_penalties", "factor_out", "lambda_appears", "ridge"]
 DATA = house_prices()
@@ -82,48 +81,50 @@ def probe(scene, key):
 
 
 @pytest.fixture(scope="module")
-def recorded(tmp_path_factory):
-    with recording(AlgebraScene) as log:
-        scene, states = run_scene(AlgebraScene, probe, tmp_path_factory.mktemp("ch07"))
-    return scene, states, log
+def run(tmp_path_factory):
+    return run_scene(recording(AlgebraScene), probe, tmp_path_factory.mktemp("ch07"))
 
 
-@pytest.fixture(scope="module")
-def run(recorded):
-    return recorded[:2]
+def part(step: str, key: str):
+    """The TeX part keyed ``key`` of algebra step ``step``, as a cue target."""
+    return lambda s: key_part(s.steps[step], key)
 
 
-#: What each bookmark of the narration brings on screen: the TeX part (by key) or the mobject it names.
-CUES = {
-    "derivative": has(lambda s: s.tangent[0]), "millions": has(lambda s: s.bullets[1]),
-    "relu": has(lambda s: s.bullets[2]), "loss": has(lambda s: s.total),
-    "downhill": has(lambda s: s.walker), "minus_log": has(lambda s: s.steps["bayes"][0]),
-    "sum": has_key("pri.op"), "peak": has(lambda s: s.bump), "valley": has(lambda s: s.bump),
-    "likelihood": has(lambda s: s.lik_curve), "prior": has(lambda s: s.prior_curve),
-    "missing": has(lambda s: s.lik_curve), "large": has(lambda s: s.prior_curve),
-    "pull": has(lambda s: s.steps["two_penalties"][0]), "error": has_key("lik.x"), "ratio": has_key("rat.frac"),
-    "w2": has(lambda s: s.prior_curve), "noise": has(lambda s: s.widths[1][0]),
-    "width": has(lambda s: s.widths[2][0]), "drop": has_key("const"), "dropped": has_key("const"),
-    "minimum": has(lambda s: s.total), "remains": has_key("lik.x"), "ridge": has(lambda s: s.total),
-    "values": has(lambda s: s.values),
-}
+#: (beat, bookmark, what the words after it name), in narration order: a term of the equation or a curve.
+CUES = [
+    ("why_losses", "derivative", lambda s: s.tangent[0]), ("why_losses", "millions", lambda s: s.bullets[1]),
+    ("why_losses", "relu", lambda s: s.bullets[2]), ("why_losses", "loss", lambda s: s.total),
+    ("why_losses", "downhill", lambda s: s.walker),
+    ("negative_log", "minus_log", lambda s: s.steps["bayes"][0]),
+    ("negative_log", "sum", part("negative_log", "pri.op")), ("negative_log", "peak", lambda s: s.bump),
+    ("negative_log", "valley", lambda s: s.bump),
+    ("two_penalties", "likelihood", lambda s: s.lik_curve), ("two_penalties", "prior", lambda s: s.prior_curve),
+    ("two_penalties", "missing", lambda s: s.lik_curve), ("two_penalties", "large", lambda s: s.prior_curve),
+    ("factor_out", "pull", lambda s: s.steps["two_penalties"][0]), ("factor_out", "error", part("factor_out", "lik.x")),
+    ("factor_out", "ratio", part("factor_out", "rat.frac")), ("factor_out", "w2", lambda s: s.prior_curve),
+    ("lambda_appears", "noise", lambda s: s.widths[1][0]), ("lambda_appears", "width", lambda s: s.widths[2][0]),
+    ("ridge", "drop", part("lambda_appears", "const")), ("ridge", "minimum", lambda s: s.total),
+    ("ridge", "dropped", part("lambda_appears", "const")), ("ridge", "remains", part("lambda_appears", "lik.x")),
+    ("ridge", "ridge", lambda s: s.total), ("ridge", "values", lambda s: s.values),
+]
 
 
-def test_every_bookmark_starts_the_visual_it_names(recorded):
-    """Each bookmark of the narration is waited for, and the play right after it (within a frame) animates
-    the term or curve that the words there name."""
-    scene, _, log = recorded
-    assert narration_marks("ch07_algebra") == {(b, m) for b, m, _ in log.marks}
-    assert {m for _, m, _ in log.marks} == set(CUES)
-    assert not cue_problems(scene, log, CUES, frame=1 / 6)
+def test_every_bookmark_starts_the_visual_it_names(run):
+    """Each bookmark of the narration is waited for, in order, and the term or curve the words there name starts
+    to move at it."""
+    scene, _ = run
+    assert not cue_problems(scene, CUES)
 
 
-def test_the_terms_named_in_the_likelihood_beat_are_its_parts(recorded):
-    """The likelihood and prior cues pulse the terms in the equation, not just the curves."""
-    scene, _, log = recorded
-    marks = {m: at for _, m, at in log.marks}
-    for mark, key in (("likelihood", "lik.frac"), ("prior", "pri.frac"), ("noise", "lik.sn"), ("width", "pri.s")):
-        assert has_key(key)(scene, log.first_play_from(marks[mark], 1 / 6)[1]), mark
+def test_the_terms_named_are_pulsed_where_they_stand(run):
+    """The likelihood and prior cues highlight their terms in the equation, and σn and σ their parts of λ's
+    definition, not just the curves."""
+    scene, _ = run
+    marks = {m: at for _, m, at in scene.marks_used}
+    for mark, step, key in (("likelihood", "two_penalties", "lik.frac"), ("prior", "two_penalties", "pri.frac"),
+                            ("noise", "lambda_def", "lik.sn"), ("width", "lambda_def", "pri.s")):
+        start = first_play_of(scene, part(step, key)(scene), after=marks[mark] - CUE_SLACK)
+        assert start == pytest.approx(marks[mark], abs=CUE_SLACK), mark
 
 
 def test_loss_plot_uses_the_frame_in_every_beat(run):
