@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from production import cache, chapters, describe, encode, package, thumbnail
+from production.audio import loudness_filter
 from production.config import ROOT, VideoConfig
 from production.package import MANIFEST, FileEntry, PackageManifest, storyboard_numbers
 from production.probe import probe
@@ -195,10 +196,9 @@ class Assembler:
         """Join the chapters into the video (stream copy, audio encoded) unless the package holds a valid one of
         the same inputs; (encoded, duration)."""
         audio_src = ROOT / "production" / "audio.py"
-        loudnorm = _optional("production.audio", "loudnorm_filter")
         key = cache.digest({"chapters": [r.key for r in renders], "quality": self.settings.quality.__dict__,
                             "format": ENCODE_FORMAT, "title": self.cfg.title, "encode": _source_digest(
-                                ROOT / "production" / "encode.py", audio_src), "loudnorm": loudnorm is not None})
+                                ROOT / "production" / "encode.py", audio_src)})
         name = pkg.video.name
         if staging.reuse(name, key):
             self.out(f"  = {name}: unchanged, not encoded again")
@@ -207,12 +207,7 @@ class Assembler:
         total = sum(r.duration for r in renders)
         soundtrack = staging.tmp / "soundtrack.wav"
         encode.build_soundtrack([(r.wav, r.duration) for r in renders], soundtrack)
-        audio_filter = None
-        if any(r.wav for r in renders):
-            if loudnorm is None:
-                pkg.notes.append("production.audio is not available yet: loudness left as rendered")
-            else:
-                audio_filter = loudnorm(soundtrack)
+        audio_filter = loudness_filter(soundtrack) if any(r.wav for r in renders) else None
         part = staging.tmp / name
         self.out(f"  joining {name} ({self.settings.quality.label}, {fmt_clock(total)}) ...")
         reencoded = encode.encode_youtube([r.video for r in renders], soundtrack, self.settings.quality, part,

@@ -2,7 +2,7 @@
 
 The chapter renders already hold the delivery video (scenes/fast_render.py, settings in production/quality.py:
 H.264 High, yuv420p, BT.709, closed GOPs of fps/2, CRF with a VBV cap), so the video packets are copied
-through ffmpeg's concat demuxer; only the audio is encoded (AAC-LC 48 kHz stereo) and everything muxed with the
+through ffmpeg's concat demuxer; only the audio is encoded (AAC-LC 48 kHz mono) and everything muxed with the
 moov atom first. A chapter that does not match the delivery settings (another frame size, Manim's own BT.601
 partial movies, a lossless bench render, other x264 headers) cannot be joined by copy: then, and only then,
 the whole video is re-encoded with the same delivery settings, and ``encode_youtube`` says why.
@@ -21,11 +21,9 @@ from pathlib import Path
 import av
 
 from production import lifetime
+from production.audio import AAC_ARGS, CHANNELS, SAMPLE_RATE
 from production.probe import probe, video_stream
 from production.quality import PIX_FMT, Quality
-
-SAMPLE_RATE = 48000
-AUDIO_BITRATE = "384k"
 
 
 def _run(cmd: list[str], what: str) -> None:
@@ -36,7 +34,7 @@ def _run(cmd: list[str], what: str) -> None:
 
 
 def build_soundtrack(segments: list[tuple[Path | None, float]], out: Path) -> None:
-    """One 48 kHz stereo WAV: each chapter's sound (or silence), padded or cut to the chapter's exact length.
+    """One 48 kHz mono WAV: each chapter's sound (or silence), padded or cut to the chapter's exact length.
 
     Segment boundaries are rounded on the running total, so the soundtrack never drifts from the video.
     """
@@ -53,10 +51,10 @@ def build_soundtrack(segments: list[tuple[Path | None, float]], out: Path) -> No
         samples = end_sample - start_sample
         start_sample = end_sample
         if wav is None:
-            cmd += ["-f", "lavfi", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
+            cmd += ["-f", "lavfi", "-i", f"anullsrc=r={SAMPLE_RATE}:cl={CHANNELS}"]
         else:
             cmd += ["-i", str(wav)]
-        filters.append(f"[{index}:a]aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,"
+        filters.append(f"[{index}:a]aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts={CHANNELS},"
                        f"apad,atrim=end_sample={samples},asetpts=N/SR/TB[a{i}]")
         labels.append(f"[a{i}]")
         index += 1
@@ -66,10 +64,8 @@ def build_soundtrack(segments: list[tuple[Path | None, float]], out: Path) -> No
 
 
 def audio_args() -> list[str]:
-    """AAC-LC 48 kHz stereo at YouTube's 384 kb/s. The ``fast`` coder: at this rate it is transparent for speech,
-    and ffmpeg's default (``twoloop``) takes 2.2x its time, which was most of the packaging step."""
-    return ["-c:a", "aac", "-aac_coder", "fast", "-profile:a", "aac_low", "-b:a", AUDIO_BITRATE,
-            "-ar", str(SAMPLE_RATE), "-ac", "2"]
+    """The video's AAC-LC track (production/audio.py: 48 kHz mono, 128 kb/s)."""
+    return list(AAC_ARGS)
 
 
 @dataclass(frozen=True)
@@ -130,7 +126,7 @@ def encode_youtube(videos: list[Path], soundtrack: Path, quality: Quality, out: 
     listing = out.with_name(f".{out.name}.concat.txt")
     cmd = ["ffmpeg", "-y", "-v", "error", "-nostats", "-progress", "pipe:1"]
     audio_chain = ",".join(f for f in (audio_filter, f"aresample={SAMPLE_RATE}",
-                                       "aformat=sample_fmts=fltp:channel_layouts=stereo") if f)
+                                       f"aformat=sample_fmts=fltp:channel_layouts={CHANNELS}") if f)
     try:
         if problems:
             cmd += [*_reencode_inputs(videos, facts, soundtrack, quality, audio_chain),

@@ -79,10 +79,11 @@ def test_video_stream_meets_youtube_spec(env):
     assert abs(float(info["format"]["duration"]) - expected) <= 1 / QUALITY.fps
 
 
-def test_audio_stream_is_aac_lc_stereo_48k(env):
+def test_audio_stream_is_aac_lc_mono_48k_at_128k(env):
     info = probe(env.package.video)
     a = stream(info, "audio")
-    assert (a["codec_name"], a["profile"], a["channels"], int(a["sample_rate"])) == ("aac", "LC", 2, 48000)
+    assert (a["codec_name"], a["profile"], a["channels"], int(a["sample_rate"])) == ("aac", "LC", 1, 48000)
+    assert 100_000 <= int(a["bit_rate"]) <= 140_000
     assert abs(float(a["duration"]) - float(stream(info, "video")["duration"])) <= 1024 / 48000
 
 
