@@ -69,7 +69,7 @@ def _sentence_spans(tracker: object, text: str) -> list[tuple[str, float, float]
     return spans if spans is not None else [(" ".join(plain(text).split()), 0.0, float(tracker.duration))]
 
 
-#: The shortest animation a bookmark cue plays (s), however close the next bookmark is.
+#: The shortest step of a glide (s), however close its next bookmark is.
 MIN_CUE = 0.25
 #: A glide of a value ends this long before the beat's words do (s).
 GLIDE_TAIL = 0.3
@@ -148,12 +148,15 @@ class ChapterScene(VoiceoverScene):
             hook(self, key)
 
     # -- timing by the words ---------------------------------------------------------------------
-    def cue(self, t, mark: str, *animations: Animation, run_time: float = 1.0, until: str | None = None) -> None:
-        """Play ``animations`` from bookmark ``mark``; with ``until`` they end by that later bookmark."""
+    def until(self, mark: str, most: float) -> float:
+        """A run time that ends by bookmark ``mark`` of the current beat (at most ``most`` s, at least one frame)."""
+        return max(min(self.current_tracker.time_until_bookmark(mark), most), 1.0 / config.frame_rate)
+
+    def at(self, mark: str, *animations: Animation, until: str | None = None, most: float = 1.2) -> None:
+        """Wait for bookmark ``mark``, then play what the words there name: until bookmark ``until`` (at most
+        ``most`` seconds), or for ``most`` seconds."""
         self.wait_until_bookmark(mark)
-        if until is not None:
-            run_time = max(MIN_CUE, min(run_time, t.time_until_bookmark(until)))
-        self.play(*animations, run_time=run_time)
+        self.play(*animations, run_time=self.until(until, most) if until else most)
 
     def glide(self, t, tracker: ValueTracker, stop: float, cues: dict[str, list[Animation]],
               until: str | None = None, log: bool = False) -> None:

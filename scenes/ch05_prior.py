@@ -13,7 +13,6 @@ from manim import (
     RIGHT,
     UP,
     UR,
-    Animation,
     Create,
     Dot,
     FadeIn,
@@ -22,7 +21,6 @@ from manim import (
     ValueTracker,
     VGroup,
     Write,
-    config,
     linear,
 )
 
@@ -51,15 +49,6 @@ class PriorScene(ChapterScene):
 
     def prior_values(self):
         return gaussian_prior_pdf(self.w, self.sigma.get_value())
-
-    def until(self, mark: str, most: float) -> float:
-        """A run time that ends by bookmark ``mark`` (at most ``most`` seconds, at least one frame)."""
-        return max(min(self.current_tracker.time_until_bookmark(mark), most), 1.0 / config.frame_rate)
-
-    def at(self, mark: str, *animations: Animation, until: str | None = None, most: float = 1.2) -> None:
-        """Wait for bookmark ``mark``, then play what the words there name (until bookmark ``until``)."""
-        self.wait_until_bookmark(mark)
-        self.play(*animations, run_time=self.until(until, most) if until else most)
 
     def sigma_parts(self) -> list:
         """The σ of the formula and the slider's readout: what pulses when σ is named."""

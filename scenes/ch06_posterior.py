@@ -7,7 +7,6 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    Animation,
     Brace,
     Create,
     Dot,
@@ -79,15 +78,6 @@ class PosteriorScene(ChapterScene):
 
     def shrinkage(self) -> float:
         return shrinkage_factor(self.data.x, P.SIGMA_N, self.sigma.get_value())
-
-    def until(self, mark: str, most: float) -> float:
-        """A run time that ends by bookmark ``mark`` (at most ``most`` seconds, at least one frame)."""
-        return max(min(self.current_tracker.time_until_bookmark(mark), most), 1.0 / config.frame_rate)
-
-    def at(self, mark: str, *animations: Animation, until: str | None = None, most: float = 1.2) -> None:
-        """Wait for bookmark ``mark``, then play what the words there name (until bookmark ``until``)."""
-        self.wait_until_bookmark(mark)
-        self.play(*animations, run_time=self.until(until, most) if until else most)
 
     def bayes_rule_beat(self) -> None:
         self.equation = bayes_tex(S.TITLE_SIZE)

@@ -15,7 +15,6 @@ from manim import (
     ORIGIN,
     RIGHT,
     UP,
-    Animation,
     Axes,
     Brace,
     Circumscribe,
@@ -34,7 +33,6 @@ from manim import (
     TransformMatchingTex,
     VGroup,
     Write,
-    config,
     there_and_back,
 )
 
@@ -129,17 +127,6 @@ class AlgebraScene(ChapterScene):
         self.lambda_beat()
         self.ridge_beat()
 
-    # -- timing ---------------------------------------------------------------------------------
-    def until(self, t: object, mark: str, most: float) -> float:
-        """A run time that ends by bookmark ``mark`` (at most ``most`` seconds, at least one frame)."""
-        return max(min(t.time_until_bookmark(mark), most), 1.0 / config.frame_rate)
-
-    def at(self, mark: str, *animations: Animation, until: str | None = None, most: float = 1.2) -> None:
-        """Wait for bookmark ``mark``, then play what the words there name: until bookmark ``until`` (at most
-        ``most`` seconds), or for ``most`` seconds."""
-        self.wait_until_bookmark(mark)
-        self.play(*animations, run_time=self.until(self.current_tracker, until, most) if until else most)
-
     # -- layout ---------------------------------------------------------------------------------
     def build_steps(self) -> dict[str, MathTex]:
         """All algebra steps, placed with their relation signs on one vertical line at the top of the frame."""
@@ -199,7 +186,7 @@ class AlgebraScene(ChapterScene):
                                    stroke_width=4), Dot(axes.c2p(w_star, low), radius=0.08, color=S.WEIGHT))
         with self.beat("why_losses") as t:
             self.play(Write(self.bullets[0]), Create(self.plot), FadeIn(self.y_name),
-                      run_time=self.until(t, "derivative", 1.5))
+                      run_time=self.until("derivative", 1.5))
             self.at("derivative", Create(self.total), GrowFromCenter(self.tangent), until="millions", most=2.0)
             self.at("millions", Write(self.bullets[1]), until="relu", most=2.5)
             self.at("relu", Write(self.bullets[2]), until="loss", most=2.0)
@@ -224,7 +211,7 @@ class AlgebraScene(ChapterScene):
             shift = self.home - self.plot.get_center()
             self.play(FadeOut(self.bullets, shift=UP * 0.3), self.attached.animate.shift(shift).scale(
                 1 / INTRO_SCALE, about_point=self.home), run_time=1.0)
-            self.play(Write(self.eq), run_time=self.until(t, "minus_log", 1.6))
+            self.play(Write(self.eq), run_time=self.until("minus_log", 1.6))
             axes = self.plot.axes
             new_name = ctex(r"-\log", "p(", "w", "|", "D", ")", size=S.LABEL_SIZE,
                             colors={"p(": S.POSTERIOR, "|": S.POSTERIOR, ")": S.POSTERIOR})
@@ -238,7 +225,7 @@ class AlgebraScene(ChapterScene):
             peak = Dot(axes.c2p(peak_w, height), radius=0.09, color=S.POSTERIOR)
             bottom = axes.c2p(peak_w, float(self.neg_log_posterior(np.array([peak_w]))[0]))
             self.wait_until_bookmark("minus_log")
-            self.algebra_step("negative_log", run_time=self.until(t, "sum", 1.5),
+            self.algebra_step("negative_log", run_time=self.until("sum", 1.5),
                               extra=[ReplacementTransform(self.y_name, new_name)])
             self.y_name = new_name
             self.at("sum", *[pulse(key_part(self.eq, k), scale=1.35) for k in ("lik.log", "pri.op")],
@@ -290,8 +277,8 @@ class AlgebraScene(ChapterScene):
         self.penalty_notes = VGroup(lik_brace, pri_brace, lik_note, pri_note)
         parts = VGroup(self.lik_curve.copy(), self.prior_curve.copy())
         stack = self.total.copy()
-        with self.beat("two_penalties") as t:
-            self.algebra_step("two_penalties", run_time=self.until(t, "likelihood", 1.4))
+        with self.beat("two_penalties"):
+            self.algebra_step("two_penalties", run_time=self.until("likelihood", 1.4))
             self.at("likelihood", pulse(*lik_term), FadeIn(lik_brace), Create(self.lik_curve), FadeIn(legend[1]),
                     until="prior", most=1.6)
             self.at("prior", pulse(*pri_term), FadeIn(pri_brace), Create(self.prior_curve), FadeIn(legend[2]),
@@ -326,11 +313,11 @@ class AlgebraScene(ChapterScene):
         self.widths = self.make_widths()
         self.widths.move_to([self.panel_x(), 0, 0]).align_to(self.plot.axes, DOWN)
         noise, prior = self.widths[1], self.widths[2]
-        with self.beat("factor_out") as t:
+        with self.beat("factor_out"):
             self.wait_until_bookmark("pull")
-            self.algebra_step("factor_out", run_time=self.until(t, "error", 2.0), extra=[FadeOut(self.penalty_notes)])
+            self.algebra_step("factor_out", run_time=self.until("error", 2.0), extra=[FadeOut(self.penalty_notes)])
             front = key_parts(self.eq, "fac.one", "fac.end")
-            self.play(Circumscribe(front, color=S.NOISE, fade_out=True), run_time=self.until(t, "error", 1.2))
+            self.play(Circumscribe(front, color=S.NOISE, fade_out=True), run_time=self.until("error", 1.2))
             self.at("error", pulse(*key_parts(self.eq, "lik.p", "lik.close")), flare(self.lik_curve, 2.5),
                     until="ratio", most=1.0)
             self.at("ratio", pulse(*key_parts(self.eq, "rat.frac", "rat.end"), scale=1.3),
@@ -343,9 +330,9 @@ class AlgebraScene(ChapterScene):
         lam_def = self.steps["lambda_def"]
         lam_def.move_to([self.panel_x(), 0, 0]).align_to(self.legend, UP).shift(UP * 0.35)
         noise, prior = self.widths[1], self.widths[2]
-        with self.beat("lambda_appears") as t:
+        with self.beat("lambda_appears"):
             self.play(TransformMatchingTex(VGroup(self.eq), VGroup(eq4, lam_def)), FadeOut(self.legend),
-                      run_time=self.until(t, "noise", 2.0))
+                      run_time=self.until("noise", 2.0))
             self.eq, self.lam_def = eq4, lam_def
             self.at("noise", pulse(key_part(lam_def, "lik.sn"), scale=1.4), flare(noise[0], 2.0),
                     pulse(noise[2], scale=1.3), until="width", most=1.2)
@@ -373,9 +360,9 @@ class AlgebraScene(ChapterScene):
             return np.array([point[0], origin[1] + 0.55 * (point[1] - origin[1]) + 0.6, 0.0])
 
         dots = [self.walker, *self.trail]
-        with self.beat("ridge") as t:
+        with self.beat("ridge"):
             self.wait_until_bookmark("drop")
-            self.play(pulse(*const, scale=1.3), pulse(*front, scale=1.3), run_time=self.until(t, "minimum", 1.2))
+            self.play(pulse(*const, scale=1.3), pulse(*front, scale=1.3), run_time=self.until("minimum", 1.2))
             self.at("minimum", Create(floor),
                     self.total.animate(rate_func=there_and_back).stretch_about_point(0.55, 1, origin).shift(UP * 0.6),
                     *[d.animate(rate_func=there_and_back).move_to(squeezed(d.get_center())) for d in dots],

@@ -138,16 +138,16 @@ class TwoViewsScene(ChapterScene):
         self.slider.move_to(DOWN * 3.0)
         self.sigma_readout = Readout(r"\sigma", lambda: self.sigma(), S.PRIOR)
         self.sigma_readout.next_to(self.slider.track, RIGHT, buff=0.4)
-        with self.beat("two_views") as t:
+        with self.beat("two_views"):
             self.play(Create(self.left), Create(self.right), run_time=1.5)
-            self.cue(t, "left", FadeIn(self.left.heading, shift=DOWN * 0.2), run_time=1.0, until="sq")
-            self.cue(t, "sq", Create(loss), pulse(*self.terms["sq"]), run_time=1.0, until="pen")
-            self.cue(t, "pen", AnimationGroup(Create(penalty), Create(ridge), lag_ratio=0.5),
-                     pulse(*self.terms["pen"]), FadeIn(self.slider, shift=UP * 0.2), run_time=1.2, until="right")
-            self.cue(t, "right", FadeIn(self.right.heading, shift=DOWN * 0.2), run_time=1.0, until="nll")
-            self.cue(t, "nll", Create(nll), pulse(*self.terms["nll"]), run_time=1.0, until="nlp")
-            self.cue(t, "nlp", AnimationGroup(Create(nlp), Create(post), lag_ratio=0.5),
-                     pulse(*self.terms["nlp"]), FadeIn(self.sigma_readout, shift=LEFT * 0.2), run_time=1.2)
+            self.at("left", FadeIn(self.left.heading, shift=DOWN * 0.2), most=1.0, until="sq")
+            self.at("sq", Create(loss), pulse(*self.terms["sq"]), most=1.0, until="pen")
+            self.at("pen", AnimationGroup(Create(penalty), Create(ridge), lag_ratio=0.5),
+                    pulse(*self.terms["pen"]), FadeIn(self.slider, shift=UP * 0.2), most=1.2, until="right")
+            self.at("right", FadeIn(self.right.heading, shift=DOWN * 0.2), most=1.0, until="nll")
+            self.at("nll", Create(nll), pulse(*self.terms["nll"]), most=1.0, until="nlp")
+            self.at("nlp", AnimationGroup(Create(nlp), Create(post), lag_ratio=0.5),
+                    pulse(*self.terms["nlp"]), FadeIn(self.sigma_readout, shift=LEFT * 0.2), most=1.2)
 
     def same_minimum_beat(self) -> None:
         la, ra = self.left.axes, self.right.axes
@@ -162,15 +162,15 @@ class TwoViewsScene(ChapterScene):
         self.equals = ctex("=", size=S.HEADING_SIZE).move_to(
             (self.left_readout.get_center() + self.right_readout.get_center()) / 2)
         with self.beat("same_minimum") as t:
-            self.cue(t, "bottom", Create(self.left_marker), Create(self.right_marker), run_time=1.5, until="agree")
+            self.at("bottom", Create(self.left_marker), Create(self.right_marker), most=1.5, until="agree")
             # The left minimum's drop line carried over onto the right one: the same w on both w axes.
             ghost = self.left_marker.line.copy().clear_updaters().set_stroke(width=6)
-            self.cue(t, "agree", FadeIn(self.left_readout), FadeIn(self.right_readout),
-                     Transform(ghost, self.right_marker.line.copy().set_stroke(width=6)), run_time=1.0, until="lam")
+            self.at("agree", FadeIn(self.left_readout), FadeIn(self.right_readout),
+                    Transform(ghost, self.right_marker.line.copy().set_stroke(width=6)), most=1.0, until="lam")
             self.play(FadeOut(ghost), FadeIn(self.equals, scale=1.5), Indicate(self.right_marker.dot, scale_factor=1.6),
                       run_time=min(0.6, max(MIN_CUE, t.time_until_bookmark("lam"))))
-            self.cue(t, "lam", pulse(self.slider.readout, scale=1.3), run_time=1.0, until="width")
-            self.cue(t, "width", pulse(self.sigma_readout, scale=1.3), run_time=1.0)
+            self.at("lam", pulse(self.slider.readout, scale=1.3), most=1.0, until="width")
+            self.at("width", pulse(self.sigma_readout, scale=1.3), most=1.0)
 
     def lambda_strong_beat(self) -> None:
         (_, penalty, _), (_, prior, _) = self.left_curves, self.right_curves
@@ -197,13 +197,13 @@ class TwoViewsScene(ChapterScene):
         identity.move_to(self.slider.track).to_edge(DOWN, buff=S.MARGIN + 0.1)
         self.identity = identity
         ridges, prior = (self.left_curves[2], self.right_curves[2]), self.right_curves[1]
-        with self.beat("same_math") as t:
-            self.cue(t, "never", self.lam.animate.set_value(self.story_lambda), pulse(self.equals, scale=1.5),
-                     run_time=1.5, until="rightc")
-            self.cue(t, "rightc", AnimationGroup(flare(ridges[1]), flare(ridges[0]), lag_ratio=0.5),
-                     FadeOut(self.slider), FadeOut(self.sigma_readout), run_time=1.5, until="over")
-            self.cue(t, "over", Write(identity), run_time=2.0, until="choose")
-            self.cue(t, "choose", pulse(identity.submobjects[18], scale=1.6), flare(prior), run_time=1.0)
+        with self.beat("same_math"):
+            self.at("never", self.lam.animate.set_value(self.story_lambda), pulse(self.equals, scale=1.5),
+                    most=1.5, until="rightc")
+            self.at("rightc", AnimationGroup(flare(ridges[1]), flare(ridges[0]), lag_ratio=0.5),
+                    FadeOut(self.slider), FadeOut(self.sigma_readout), most=1.5, until="over")
+            self.at("over", Write(identity), most=2.0, until="choose")
+            self.at("choose", pulse(identity.submobjects[18], scale=1.6), flare(prior), most=1.0)
         everything = VGroup(self.left, self.right, self.left.heading, self.right.heading, self.left_curves,
                             self.right_curves, self.left_marker, self.right_marker, self.left_readout,
                             self.right_readout, self.equals, identity)

@@ -131,14 +131,14 @@ class PolynomialRidgeScene(ChapterScene):
     def playground_beat(self) -> None:
         self.build_plot()
         self.build_panel()
-        with self.beat("playground") as t:
+        with self.beat("playground"):
             self.play(Create(self.plot), run_time=1.0)
-            self.cue(t, "points", FadeIn(self.dots, lag_ratio=0.1), until="degree")
-            self.cue(t, "degree", FadeIn(self.knobs, shift=UP * 0.2, scale=1.2), until="orange")
-            self.cue(t, "orange", Create(self.mle), FadeIn(self.legend[0]), run_time=1.3, until="green")
-            self.cue(t, "green", Create(self.ridge), FadeIn(self.legend[1]), run_time=1.3, until="penalty")
-            self.cue(t, "penalty", pulse(*self.penalty), Indicate(self.lambda_readout, color=S.LAMBDA),
-                     run_time=1.0)
+            self.at("points", FadeIn(self.dots, lag_ratio=0.1), until="degree", most=1.0)
+            self.at("degree", FadeIn(self.knobs, shift=UP * 0.2, scale=1.2), until="orange", most=1.0)
+            self.at("orange", Create(self.mle), FadeIn(self.legend[0]), most=1.3, until="green")
+            self.at("green", Create(self.ridge), FadeIn(self.legend[1]), most=1.3, until="penalty")
+            self.at("penalty", pulse(*self.penalty), Indicate(self.lambda_readout, color=S.LAMBDA),
+                    most=1.0)
 
     def grab(self) -> VGroup:
         """The cursor and a ring on the dragged point, both following it."""
@@ -153,38 +153,38 @@ class PolynomialRidgeScene(ChapterScene):
     def drag_beat(self) -> None:
         self.grip_up = grip = self.grab()
         with self.beat("drag_point") as t:
-            self.cue(t, "pull", FadeIn(grip[0], shift=UP * 0.3 + LEFT * 0.3), Create(grip[1]), run_time=0.5)
+            self.at("pull", FadeIn(grip[0], shift=UP * 0.3 + LEFT * 0.3), Create(grip[1]), most=0.5)
             rise = max(MIN_CUE, t.time_until_bookmark("bend"))
             self.play(self.point_y.animate.set_value(self.drag_to), run_time=rise)
-            self.cue(t, "bend", flare(self.mle), flare(self.ridge), run_time=1.0, until="low")
-            self.cue(t, "low", pulse(self.degree_readout), FadeOut(grip), run_time=0.8)
+            self.at("bend", flare(self.mle), flare(self.ridge), most=1.0, until="low")
+            self.at("low", pulse(self.degree_readout), FadeOut(grip), most=0.8)
 
     def degree_beat(self) -> None:
         steps = dict(zip(("d6", "d8", "d10", "d11"), P.PLAYGROUND_DEGREES[1:], strict=True))
         marks = [*steps, "thread"]
-        with self.beat("degree_rises") as t:
+        with self.beat("degree_rises"):
             self.play(FadeIn(self.norms, shift=UP * 0.2), run_time=0.6)
             for mark, following in zip(marks, marks[1:], strict=False):
-                self.cue(t, mark, self.degree.animate.set_value(steps[mark]), run_time=0.6, until=following)
-            self.cue(t, "thread", *(Indicate(d, color=S.TEXT, scale_factor=1.5) for d in self.dots), run_time=1.2)
-            self.cue(t, "whip", flare(self.mle, widen=2.4), run_time=1.2)
-            self.cue(t, "calm", flare(self.ridge, widen=2.0), run_time=1.2)
-            self.cue(t, "norms", pulse(self.mle_norm, self.map_norm, scale=1.15), run_time=1.0)
-            self.cue(t, "explode", pulse(self.mle_norm, scale=1.3), run_time=0.8)
+                self.at(mark, self.degree.animate.set_value(steps[mark]), most=0.6, until=following)
+            self.at("thread", *(Indicate(d, color=S.TEXT, scale_factor=1.5) for d in self.dots), most=1.2)
+            self.at("whip", flare(self.mle, widen=2.4), most=1.2)
+            self.at("calm", flare(self.ridge, widen=2.0), most=1.2)
+            self.at("norms", pulse(self.mle_norm, self.map_norm, scale=1.15), most=1.0)
+            self.at("explode", pulse(self.mle_norm, scale=1.3), most=0.8)
 
     def drag_high_degree_beat(self) -> None:
         home = float(self.data.y[self.drag_index])
         heights = np.linspace(self.drag_to, home, NUDGES + 1)[1:]
         self.grip_down = grip = self.grab()
         with self.beat("drag_high_degree") as t:
-            self.cue(t, "drag", FadeIn(grip[0], shift=UP * 0.3 + LEFT * 0.3), Create(grip[1]), run_time=0.5)
+            self.at("drag", FadeIn(grip[0], shift=UP * 0.3 + LEFT * 0.3), Create(grip[1]), most=0.5)
             first = heights[: NUDGES - 2]
             gap = t.time_until_bookmark("convulse") / len(first)
             for y in first:
                 self.play(self.point_y.animate.set_value(y), run_time=0.6 * gap)
                 self.wait(0.4 * gap)
-            self.cue(t, "convulse", self.point_y.animate.set_value(heights[-2]), live_flare(self.mle), run_time=1.4)
-            self.cue(t, "barely", self.point_y.animate.set_value(heights[-1]), live_flare(self.ridge), run_time=1.0)
+            self.at("convulse", self.point_y.animate.set_value(heights[-2]), live_flare(self.mle), most=1.4)
+            self.at("barely", self.point_y.animate.set_value(heights[-1]), live_flare(self.ridge), most=1.0)
             self.play(FadeOut(grip), run_time=0.4)
 
     def prior_beat(self) -> None:
@@ -201,13 +201,13 @@ class PolynomialRidgeScene(ChapterScene):
         note = VGroup(prior, link).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         note.next_to(self.norms, DOWN, buff=0.45, aligned_edge=LEFT)
         self.norm_box = box = SurroundingRectangle(self.map_norm, color=S.POSTERIOR, buff=0.12, corner_radius=0.1)
-        with self.beat("prior_at_work") as t:
-            self.cue(t, "prior", Write(prior), live_flare(self.ridge), run_time=1.2)
-            self.cue(t, "lam", pulse(self.lambda_readout), run_time=0.8)
-            self.cue(t, "noise", Write(ratio), run_time=1.5)
-            self.cue(t, "width", Write(width), run_time=0.8)
+        with self.beat("prior_at_work"):
+            self.at("prior", Write(prior), live_flare(self.ridge), most=1.2)
+            self.at("lam", pulse(self.lambda_readout), most=0.8)
+            self.at("noise", Write(ratio), most=1.5)
+            self.at("width", Write(width), most=0.8)
             self.play(Circumscribe(width, color=S.PRIOR, buff=0.08), run_time=1.0)
-            self.cue(t, "twelve", *(Indicate(d, color=S.TEXT, scale_factor=1.5) for d in self.dots), run_time=1.2)
-            self.cue(t, "huge", pulse(self.mle_norm, scale=1.25), Create(box), run_time=0.9)
+            self.at("twelve", *(Indicate(d, color=S.TEXT, scale_factor=1.5) for d in self.dots), most=1.2)
+            self.at("huge", pulse(self.mle_norm, scale=1.25), Create(box), most=0.9)
         self.play(FadeOut(VGroup(self.plot, self.dots, self.mle, self.ridge, self.legend, self.knobs,
                                  self.norms, box, note)), run_time=0.8)

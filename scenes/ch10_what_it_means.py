@@ -184,11 +184,11 @@ class TakeawaysScene(ChapterScene):
             self.play(FadeIn(g.top), Create(g.plot), FadeIn(self.key), FadeIn(self.slider), run_time=0.9)
             self.play(Create(g.prior), Create(g.like),
                       run_time=min(1.0, max(MIN_CUE, t.time_until_bookmark("laplace"))))
-            self.cue(t, "laplace", FadeIn(lp.top), Create(lp.plot), Create(lp.like), run_time=1.0, until="tent")
-            self.cue(t, "tent", Create(lp.prior), run_time=0.8, until="sharp")
-            self.cue(t, "sharp", Create(self.sharp_ring), pulse(*lp.top[1].submobjects[4:7]), run_time=1.0)
-            self.cue(t, "lasso", *(Create(p.post) for p in (g, lp)), *(FadeIn(p.marker, p.readout) for p in (g, lp)),
-                     FadeOut(self.sharp_ring), run_time=1.3)
+            self.at("laplace", FadeIn(lp.top), Create(lp.plot), Create(lp.like), most=1.0, until="tent")
+            self.at("tent", Create(lp.prior), most=0.8, until="sharp")
+            self.at("sharp", Create(self.sharp_ring), pulse(*lp.top[1].submobjects[4:7]), most=1.0)
+            self.at("lasso", *(Create(p.post) for p in (g, lp)), *(FadeIn(p.marker, p.readout) for p in (g, lp)),
+                    FadeOut(self.sharp_ring), most=1.3)
 
     def exact_zero_beat(self) -> None:
         g, lp = self.panels["gauss"], self.panels["laplace"]
@@ -198,8 +198,8 @@ class TakeawaysScene(ChapterScene):
         with self.beat("exact_zero") as t:
             self.glide(t, self.log_sigma, float(np.log(P.SPARSITY_SIGMAS[1])),
                        {"tighten": [live_grow(self.slider.knob)], "ridge": [live_flare(g.post)]}, until="hits")
-            self.cue(t, "hits", FadeIn(tag, shift=LEFT * 0.2), Indicate(lp.readout, color=S.POSTERIOR), run_time=1.0)
-            self.cue(t, "point", pulse(*lp.top[1].submobjects[4:7]), flare(lp.prior, widen=2.5), run_time=1.0)
+            self.at("hits", FadeIn(tag, shift=LEFT * 0.2), Indicate(lp.readout, color=S.POSTERIOR), most=1.0)
+            self.at("point", pulse(*lp.top[1].submobjects[4:7]), flare(lp.prior, widen=2.5), most=1.0)
 
     def elastic_net_beat(self) -> None:
         g, lp, el = (self.panels[k] for k in ("gauss", "laplace", "elastic"))
@@ -207,10 +207,10 @@ class TakeawaysScene(ChapterScene):
         with self.beat("elastic_net") as t:
             self.play(FadeOut(self.zero_tag), g.animate.set_x(COLUMN_X[0]), lp.animate.set_x(COLUMN_X[1]),
                       run_time=max(MIN_CUE, min(1.0, t.time_until_bookmark("blend"))))
-            self.cue(t, "blend", FadeIn(el.top), Create(el.plot), FadeIn(el.like), run_time=1.2, until="mix")
-            self.cue(t, "mix", Create(el.prior), pulse(*formula[4:]), run_time=1.2, until="keeps")
-            self.cue(t, "keeps", flare(el.prior, widen=2.5), Create(el.post), FadeIn(el.marker, el.readout),
-                     run_time=1.2, until="loosen")
+            self.at("blend", FadeIn(el.top), Create(el.plot), FadeIn(el.like), most=1.2, until="mix")
+            self.at("mix", Create(el.prior), pulse(*formula[4:]), most=1.2, until="keeps")
+            self.at("keeps", flare(el.prior, widen=2.5), Create(el.post), FadeIn(el.marker, el.readout),
+                    most=1.2, until="loosen")
             self.glide(t, self.log_sigma, float(np.log(P.SPARSITY_SIGMAS[0])),
                        {"loosen": [live_grow(self.slider.knob)], "between": [live_flare(el.post)]})
 
@@ -223,12 +223,12 @@ class TakeawaysScene(ChapterScene):
         lines = card[1][1]
         VGroup(net, card).arrange(RIGHT, buff=0.8).move_to(DOWN * 0.1)
         self.net, self.card_lines = net, lines
-        with self.beat("dropout") as t:
+        with self.beat("dropout"):
             self.play(FadeOut(everything), run_time=0.8)
             self.play(FadeIn(net.edges), FadeIn(net.units), run_time=1.0)
             self.play(FadeIn(card[0]), FadeIn(card[1][0]), FadeIn(lines[0], shift=UP * 0.1), run_time=0.8)
             for mark, line, mask in zip(("thinned", "sample", "vi"), lines[1:], net.masks, strict=True):
-                self.cue(t, mark, *net.apply(mask), FadeIn(line, shift=UP * 0.1), run_time=1.0)
+                self.at(mark, *net.apply(mask), FadeIn(line, shift=UP * 0.1), most=1.0)
             self.play(*net.apply(np.zeros(len(net.unit_list), dtype=bool)), run_time=0.6)
         self.play(FadeOut(VGroup(net, card)), run_time=0.8)
 
@@ -259,13 +259,13 @@ class TakeawaysScene(ChapterScene):
         left, right = VGroup(*equation.submobjects[:9]), VGroup(*equation.submobjects[9:])
         with self.beat("weight_decay") as t:
             self.play(Create(plot), run_time=max(MIN_CUE, min(0.8, t.time_until_bookmark("decay"))))
-            self.cue(t, "decay", Write(left), run_time=1.4, until="width")
-            self.cue(t, "width", Create(curve), run_time=0.8, until="formula")
-            self.cue(t, "formula", Write(right), FadeIn(side, shift=LEFT * 0.2), run_time=1.5, until="scales")
-            self.cue(t, "scales", pulse(equation.submobjects[0], scale=1.15), run_time=1.0, until="raise")
+            self.at("decay", Write(left), most=1.4, until="width")
+            self.at("width", Create(curve), most=0.8, until="formula")
+            self.at("formula", Write(right), FadeIn(side, shift=LEFT * 0.2), most=1.5, until="scales")
+            self.at("scales", pulse(equation.submobjects[0], scale=1.15), most=1.0, until="raise")
             self.glide(t, lam, max(P.LAMBDA_SWEEP), {"raise": [live_grow(lam_slider.knob)],
                                                      "narrows": [live_flare(curve)]}, until="small")
-            self.cue(t, "small", pulse(sig, scale=1.3), run_time=0.8)
+            self.at("small", pulse(sig, scale=1.3), most=0.8)
 
     def end_card_beat(self) -> None:
         title = label("L2 regularization is Bayesian in disguise", S.TITLE_SIZE * 0.8, S.TEXT)
