@@ -23,19 +23,10 @@ from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene import scene_file_writer
 from manim.utils.family import extract_mobject_family_members
 
+from production.stages import patched as _patched
 from scenes import fast_render
 
 _EncodeJob = scene_file_writer._PartialMovieEncodeJob
-
-
-@contextmanager
-def _patched(owner: type, name: str, make: Callable[[Callable], Callable]) -> Iterator[None]:
-    original = getattr(owner, name)
-    setattr(owner, name, make(original))
-    try:
-        yield
-    finally:
-        setattr(owner, name, original)
 
 
 @dataclass

@@ -37,7 +37,8 @@ def _children_cpu() -> float:
 
 
 @contextmanager
-def _patched(owner: Any, name: str, wrapper: Callable) -> Iterator[None]:
+def patched(owner: Any, name: str, wrapper: Callable) -> Iterator[None]:
+    """Replace ``owner.name`` by ``wrapper(original)`` for the duration of the block."""
     original = getattr(owner, name)
     setattr(owner, name, wrapper(original))
     try:
@@ -81,9 +82,9 @@ class StageTimer:
         self._thread = threading.get_ident()
         wall, cpu, thread_cpu, child_cpu = time.perf_counter(), _cpu(), time.thread_time(), _children_cpu()
         with self._stack:
-            self._stack.enter_context(_patched(tex_mobject, "tex_to_svg_file", self._timed("tex")))
-            self._stack.enter_context(_patched(VoiceoverScene, "_add_voiceover_text", self._timed("voice")))
-            self._stack.enter_context(_patched(scenes.base, "make_service", self._timed("voice")))
+            self._stack.enter_context(patched(tex_mobject, "tex_to_svg_file", self._timed("tex")))
+            self._stack.enter_context(patched(VoiceoverScene, "_add_voiceover_text", self._timed("voice")))
+            self._stack.enter_context(patched(scenes.base, "make_service", self._timed("voice")))
             try:
                 yield self
             finally:
@@ -96,7 +97,7 @@ class StageTimer:
         """Time the scene waiting for ``writer``'s encoders (patched on the instance, whatever its class)."""
         for name in ("close_partial_movie_stream", "finish"):
             if callable(getattr(writer, name, None)):
-                self._stack.enter_context(_patched(writer, name, self._timed("encode_wait")))
+                self._stack.enter_context(patched(writer, name, self._timed("encode_wait")))
 
     def record(self) -> dict[str, float]:
         """The figures of the finished block, rounded to the millisecond: ``<stage>_s`` for each of

@@ -242,3 +242,14 @@ def cue_problems(scene: ChapterScene, cues: list[tuple[str, str, Callable[[Chapt
         if start is None or abs(start - at) > slack:
             problems.append(f"{beat}/{mark}: its visual starts at {start}, the bookmark at {at:.2f}")
     return problems
+
+
+def cues_in_order(cls: type[ChapterScene], by_mark: dict[str, Callable[[ChapterScene], Any]]
+                  ) -> list[tuple[str, str, Callable[[ChapterScene], Any]]]:
+    """``cue_problems``'s list from a chapter's {bookmark: what it names} table, in narration order (bookmark names
+    unique within the chapter)."""
+    from scenes.narration import load_script
+    from scenes.segments import bookmarks
+
+    script = load_script(cls.chapter, cls.narration_dir)
+    return [(beat, mark, by_mark[mark]) for beat, text in script.items() for mark in bookmarks(text)]

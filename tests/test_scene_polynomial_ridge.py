@@ -9,9 +9,14 @@ from mathcore.datasets import polynomial_playground
 from mathcore.polynomial import degree_blend, fit_ridge
 from scenes import style as S
 from scenes.ch09_polynomial_ridge import PolynomialRidgeScene
-from scenes.narration import load_script
-from scenes.segments import bookmarks
-from tests.scene_harness import colour_hits, first_play_of, frame_at_beat, recording, run_scene
+from tests.scene_harness import (
+    colour_hits,
+    cue_problems,
+    cues_in_order,
+    frame_at_beat,
+    recording,
+    run_scene,
+)
 
 BEATS = ["playground", "drag_point", "degree_rises", "drag_high_degree", "prior_at_work"]
 #: What each bookmark of the narration sets in motion (the mobject its visual animates).
@@ -73,15 +78,9 @@ def run(tmp_path_factory):
 
 
 def test_every_bookmark_starts_the_visual_it_names(run):
-    scene, _ = run
-    script = load_script(PolynomialRidgeScene.chapter)
-    marks = [(beat, m) for beat, text in script.items() for m in bookmarks(text)]
-    used = {(beat, m): at for beat, m, at in scene.marks_used}
-    assert sorted(used) == sorted(marks) and sorted(m for _, m in marks) == sorted(CUES)
-    for (_, mark), at in used.items():
-        target = CUES[mark]
-        start = first_play_of(scene, target(scene), after=at - FRAME)
-        assert start is not None and abs(start - at) <= FRAME, f"{mark}: bookmark at {at:.2f} s, visual at {start}"
+    cues = cues_in_order(PolynomialRidgeScene, CUES)
+    assert {mark for _, mark, _ in cues} == set(CUES)
+    assert not (problems := cue_problems(run[0], cues, slack=FRAME)), "\n".join(problems)
 
 
 def test_beats_follow_the_storyboard(run):

@@ -8,9 +8,7 @@ from mathcore.datasets import house_prices
 from mathcore.likelihood import log_likelihood
 from scenes import style as S
 from scenes.ch08_two_views import TwoViewsScene
-from scenes.narration import load_script
-from scenes.segments import bookmarks
-from tests.scene_harness import first_play_of, recording, run_scene
+from tests.scene_harness import cue_problems, cues_in_order, recording, run_scene
 from tests.test_scene_algebra import nearest_palette_hits
 
 BEATS = ["two_views", "same_minimum", "lambda_strong", "lambda_weak", "same_math"]
@@ -67,14 +65,9 @@ def run(tmp_path_factory):
 
 
 def test_every_bookmark_starts_the_visual_it_names(run):
-    scene, _ = run
-    script = load_script(TwoViewsScene.chapter)
-    marks = [(beat, m) for beat, text in script.items() for m in bookmarks(text)]
-    used = {(beat, m): at for beat, m, at in scene.marks_used}
-    assert sorted(used) == sorted(marks) and sorted(m for _, m in marks) == sorted(CUES)
-    for (_, mark), at in used.items():
-        start = first_play_of(scene, CUES[mark](scene), after=at - FRAME)
-        assert start is not None and abs(start - at) <= FRAME, f"{mark}: bookmark at {at:.2f} s, visual at {start}"
+    cues = cues_in_order(TwoViewsScene, CUES)
+    assert {mark for _, mark, _ in cues} == set(CUES)
+    assert not (problems := cue_problems(run[0], cues, slack=FRAME)), "\n".join(problems)
 
 
 def test_beats_and_lambda_sweep_follow_the_storyboard(run):

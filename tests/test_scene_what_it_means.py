@@ -14,9 +14,14 @@ from mathcore.sparsity import (
 )
 from scenes import style as S
 from scenes.ch10_what_it_means import TakeawaysScene
-from scenes.narration import load_script
-from scenes.segments import bookmarks
-from tests.scene_harness import colour_hits, first_play_of, frame_at_beat, recording, run_scene
+from tests.scene_harness import (
+    colour_hits,
+    cue_problems,
+    cues_in_order,
+    frame_at_beat,
+    recording,
+    run_scene,
+)
 
 BEATS = ["laplace_prior", "exact_zero", "elastic_net", "dropout", "weight_decay", "end_card"]
 DATA = house_prices()
@@ -91,14 +96,9 @@ def run(tmp_path_factory):
 
 
 def test_every_bookmark_starts_the_visual_it_names(run):
-    scene, _ = run
-    script = load_script(TakeawaysScene.chapter)
-    marks = [(beat, m) for beat, text in script.items() for m in bookmarks(text)]
-    used = {(beat, m): at for beat, m, at in scene.marks_used}
-    assert sorted(used) == sorted(marks) and sorted(m for _, m in marks) == sorted(CUES)
-    for (_, mark), at in used.items():
-        start = first_play_of(scene, CUES[mark](scene), after=at - FRAME)
-        assert start is not None and abs(start - at) <= FRAME, f"{mark}: bookmark at {at:.2f} s, visual at {start}"
+    cues = cues_in_order(TakeawaysScene, CUES)
+    assert {mark for _, mark, _ in cues} == set(CUES)
+    assert not (problems := cue_problems(run[0], cues, slack=FRAME)), "\n".join(problems)
 
 
 @pytest.fixture(scope="module")
