@@ -11,7 +11,6 @@ anything else is built again, with one line saying why.
 from __future__ import annotations
 
 import fcntl
-import importlib
 import os
 import re
 import shutil
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from production import cache, chapters, describe, encode, package, thumbnail
 from production.audio import loudness_filter
+from production.captions import merge_captions
 from production.config import ROOT, VideoConfig
 from production.package import MANIFEST, FileEntry, PackageManifest, storyboard_numbers
 from production.probe import probe
@@ -62,14 +62,6 @@ def chapter_starts(renders: list[ChapterRender]) -> list[float]:
         starts.append(t)
         t += r.duration
     return starts
-
-
-def _optional(module: str, name: str) -> Callable | None:
-    """A function from a production module another engineer provides, or None while it does not exist."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 def _source_digest(*paths: Path) -> str:
@@ -243,12 +235,8 @@ class Assembler:
         if not pairs:
             pkg.notes.append("no chapter has narration subtitles: no captions written")
             return
-        merge = _optional("production.captions", "merge_captions")
-        if merge is None:
-            pkg.notes.append("production.captions is not available yet: captions skipped")
-            return
         srt_tmp, vtt_tmp = staging.tmp / "captions.srt", staging.tmp / "captions.vtt"
-        merge(pairs, srt_tmp, vtt_tmp)
+        merge_captions(pairs, srt_tmp, vtt_tmp)
         staging.add(srt_tmp.name, srt_tmp)
         staging.add(vtt_tmp.name, vtt_tmp)
         pkg.srt, pkg.vtt = pkg.directory / srt_tmp.name, pkg.directory / vtt_tmp.name

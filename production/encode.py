@@ -63,11 +63,6 @@ def build_soundtrack(segments: list[tuple[Path | None, float]], out: Path) -> No
     _run(cmd, f"building the soundtrack {out.name}")
 
 
-def audio_args() -> list[str]:
-    """The video's AAC-LC track (production/audio.py: 48 kHz mono, 128 kb/s)."""
-    return list(AAC_ARGS)
-
-
 @dataclass(frozen=True)
 class VideoFacts:
     """What decides whether a chapter's video can be stream-copied into the delivery file."""
@@ -135,7 +130,7 @@ def encode_youtube(videos: list[Path], soundtrack: Path, quality: Quality, out: 
             cmd += ["-copyts", "-f", "concat", "-safe", "0", "-i", str(_concat_list(videos, facts, listing)),
                     "-i", str(soundtrack), "-filter_complex", f"[1:a]{audio_chain}[a]",
                     "-map", "0:v:0", "-map", "[a]", "-c:v", "copy"]
-        cmd += [*audio_args(), "-map_metadata", "-1", "-map_chapters", "-1"]
+        cmd += [*AAC_ARGS, "-map_metadata", "-1", "-map_chapters", "-1"]
         for key, value in (metadata or {}).items():
             cmd += ["-metadata", f"{key}={value}"]
         cmd += ["-movflags", "+faststart", "-f", "mp4", str(part)]
