@@ -26,6 +26,7 @@ one, FastPartialWriter raises instead of silently writing Manim's own (BT.601, C
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import av
@@ -117,7 +118,9 @@ class FastPartialWriter(SceneFileWriter):
             configure_stream(job.stream)
         if job.queue.maxsize <= 0:
             job.queue.maxsize = QUEUE_FRAMES
-        job._encode_and_write_frame = lambda frame, n: _module_encode(job, frame, n)
+        # A subclass, not an instance attribute: a bound lambda would make job -> lambda -> job a cycle, and
+        # every finished encoder (x264's frame buffers, tens of MB at 1080p) would wait for the cyclic GC.
+        job.__class__ = _fast_job_class(type(job))
 
     def close_partial_movie_stream(self) -> None:
         if not hasattr(config, "max_inflight_encoders"):
@@ -131,11 +134,17 @@ class FastPartialWriter(SceneFileWriter):
             config.max_inflight_encoders = limit
 
 
-def _module_encode(job: Any, frame: np.ndarray, num_frames: int) -> None:
-    # Looked up at call time so a profiler can wrap encode_frames.
-    import scenes.fast_render as this
+@functools.cache
+def _fast_job_class(base: type) -> type:
+    """``base`` (Manim's encode job) encoding through ``encode_frames``."""
 
-    this.encode_frames(job, frame, num_frames)
+    def _encode_and_write_frame(self: Any, frame: np.ndarray, num_frames: int) -> None:
+        # Looked up at call time so a profiler can wrap encode_frames.
+        import scenes.fast_render as this
+
+        this.encode_frames(self, frame, num_frames)
+
+    return type(f"Fast{base.__name__}", (base,), {"_encode_and_write_frame": _encode_and_write_frame})
 
 
 class FastCamera(Camera):

@@ -4,6 +4,9 @@ headers in every file, and Manim's chapter file is a stream copy of them. MLE2MA
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import av
 import numpy as np
 import pytest
@@ -97,3 +100,22 @@ def test_lossless_switch_keeps_the_converted_frames_exactly(tmp_path, monkeypatc
     assert len(decoded) == 3
     for got in decoded:
         np.testing.assert_array_equal(got, expected)
+
+
+def test_a_finished_partial_frees_its_encoder_without_the_cyclic_gc(tmp_path):
+    """Each partial movie's x264 encoder holds tens of MB at 1080p; a chapter has hundreds of them. They must go
+    as soon as the job is joined, not when Python's cycle collector happens to run (5 GiB workers, #13)."""
+    writer = bare_writer(FastPartialWriter, tmp_path)
+    gc.collect()
+    gc.disable()
+    try:
+        with frame_config():
+            writer.open_partial_movie_stream(tmp_path / "freed.mp4")
+            job = weakref.ref(writer._current_encode_job)
+            writer._current_encode_job.put(2, flat("#1D9E75"))
+            writer.close_partial_movie_stream()
+            writer.join_all_encode_jobs()
+        assert job() is None, "the encode job (and its codec context) outlives its partial movie"
+    finally:
+        gc.enable()
+    assert video_stream(probe(tmp_path / "freed.mp4"))["nb_frames"] == "2"
