@@ -42,7 +42,7 @@ preview: ## quick 480p15 render of the whole video
 	$(MAKE) video QUALITY=preview
 
 slides: setup ## deck (HTML+PPTX) and per-beat clips in media/slides, media/clips (THEME=light for white templates)
-	$(PY) -m production.slides --quality $(or $(QUALITY),hd) --theme $(or $(THEME),dark) -j $(JOBS) $(if $(CHAPTERS),--chapters '$(CHAPTERS)') $(ARGS)
+	$(PY) -m production.deck.slides --quality $(or $(QUALITY),hd) --theme $(or $(THEME),dark) -j $(JOBS) $(if $(CHAPTERS),--chapters '$(CHAPTERS)') $(ARGS)
 
 contact-sheet: setup ## one still per chapter in media/contact_sheet.png
 	$(PY) -m production.cli contact-sheet
@@ -51,7 +51,7 @@ thumbnail: setup ## a look at the 1280x720 thumbnail in media/thumbnail.png (mak
 	$(PY) -m production.cli thumbnail
 
 publish: setup ## upload the complete video at video.toml's quality and theme (DRY_RUN=1 to check only)
-	$(PY) -m production.publish $(if $(filter-out 0 no false,$(DRY_RUN)),--dry-run) $(ARGS)
+	$(PY) -m production.youtube.publish $(if $(filter-out 0 no false,$(DRY_RUN)),--dry-run) $(ARGS)
 
 clean: ## remove rendered media (keeps .venv)
 	rm -rf media

@@ -1,1 +1,3 @@
-"""Everything after a scene exists: rendering, assembly, encoding, captions, slides, upload."""
+"""Everything after a scene exists, one subpackage per stage: rendering/ (jobs, workers, cache), packaging/ (the
+YouTube package), deck/ (slides, clips, handout), youtube/ (upload), bench/ (make bench), commands/ (the CLI's
+commands). config.py, quality.py, probe.py and lifetime.py are shared by all of them."""

@@ -1,32 +1,24 @@
 """Command line of the production pipeline (``python -m production.cli`` or ``mle2map``).
 
 ``video`` renders every chapter that exists (in parallel, cached) and assembles the YouTube package in
-media/final/<quality>-<theme>/ (see production/package.py); ``render`` only renders; ``status`` lists chapters
-and their cache state; ``thumbnail`` and ``contact-sheet`` make the pictures.
+media/final/<quality>-<theme>/ (see production/packaging/package.py); ``render`` only renders; ``status`` lists
+chapters and their cache state; ``thumbnail`` and ``contact-sheet`` make the pictures. Each command is a module of
+production/commands/ with the same ``run(args, cfg, settings, media)``.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from production import cache
-from production.config import MEDIA, ROOT, check_media, display_path, load_config, os_error_message
-from production.jobs import ChapterJob, from_chapters, split_available
-from production.quality import PRESETS, preset
-from production.render import (
-    ChapterRender,
-    Renderer,
-    RenderError,
-    RenderSettings,
-    fmt_clock,
-    stop_on_signals,
-    stop_signal,
-    summary_table,
-)
+from production.commands import contact_sheet, render, status, thumbnail, video
+from production.commands.selection import settings_from
+from production.config import MEDIA, VideoConfig, check_media, load_config, os_error_message
+from production.quality import PRESETS
+from production.rendering.renderer import RenderError, RenderSettings, fmt_clock, stop_on_signals, stop_signal
 from scenes.style import require_font
 from scenes.voice import VOICES
 
@@ -60,116 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(args: argparse.Namespace, cfg) -> RenderSettings:
-    """Options win over the MLE2MAP_VOICE / MLE2MAP_THEME / MLE2MAP_VOICE_MODEL environment, which wins over
-    video.toml (whose voice_model is relative to the repository; the others to the current folder)."""
-    voice = "none" if args.no_voice else (args.voice or os.environ.get("MLE2MAP_VOICE") or cfg.voice)
-    theme = args.theme or os.environ.get("MLE2MAP_THEME") or cfg.theme
-    model = getattr(args, "voice_model", None) or os.environ.get("MLE2MAP_VOICE_MODEL", "").strip()
-    model = str(Path(model).expanduser().resolve()) if model else (
-        str((ROOT / cfg.voice_model).resolve()) if cfg.voice_model else "")
-    return RenderSettings(preset(args.quality or cfg.quality), voice.strip().lower(), theme.strip().lower(), model)
-
-
-def _select(args: argparse.Namespace) -> tuple[list[ChapterJob], list[str]]:
-    from scenes.chapters import CHAPTERS, by_slug
-
-    chosen = CHAPTERS
-    if args.chapters:
-        chosen = tuple(by_slug(s.strip()) for s in args.chapters.split(",") if s.strip())
-        if not chosen:
-            raise ValueError("--chapters must name at least one chapter")
-    ready, missing = split_available(from_chapters(chosen))
-    notes = [f"missing chapter {m.slug}: {m.reason}" for m in missing]
-    if missing and args.strict:
-        raise ValueError("; ".join(notes))
-    if not ready:
-        raise ValueError("no chapter module exists yet: " + "; ".join(notes))
-    return ready, notes
-
-
-def _render(args: argparse.Namespace, cfg, settings: RenderSettings) -> list[ChapterRender]:
-    jobs, notes = _select(args)
-    for note in notes:
-        print(f"  ! {note}")
-    q = settings.quality
-    print(f"Rendering {len(jobs)} chapter(s) at {q.label} ({q.width}x{q.height}), voice={settings.voice}, "
-          f"theme={settings.theme}, {Renderer(settings, MEDIA, args.jobs).jobs} at a time")
-    renders = Renderer(settings, MEDIA, args.jobs, force=args.force).render(jobs)
-    print()
-    print(summary_table(renders))
-    return renders
-
-
-def _size(path: Path) -> str:
-    size = path.stat().st_size
-    return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
-
-
-def cmd_video(args: argparse.Namespace, cfg, settings: RenderSettings) -> None:
-    from production.assemble import Assembler
-
-    renders = _render(args, cfg, settings)
-    print("\nAssembling the YouTube package")
-    package = Assembler(settings, cfg, MEDIA, strict=args.strict).run(renders)
-    for note in package.notes:
-        print(f"  ! {note}")
-    print(f"\nDone. Everything for the upload is in {display_path(package.video.parent)}/:")
-    for path in package.files():
-        print(f"  {display_path(path)}  ({_size(path)})")
-    print(f"Chapter renders: {display_path(MEDIA / 'render' / settings.quality.name)}/, "
-          f"logs: {display_path(MEDIA / 'render' / 'logs')}/")
-
-
-def cmd_status(args: argparse.Namespace, cfg, settings: RenderSettings) -> None:
-    from scenes.chapters import CHAPTERS
-
-    jobs = from_chapters(CHAPTERS)
-    ready, missing = split_available(jobs)
-    manifest = cache.chapter_entries(cache.load_manifest(MEDIA / "render" / "manifest.json"))
-    why = {m.slug: m.reason for m in missing}
-    for job in jobs:
-        if job.slug in why:
-            print(f"  {job.name:<26} missing: {why[job.slug]}")
-            continue
-        entry = manifest.get(f"{settings.quality.name}/{job.slug}")
-        fresh = entry is not None and entry.key == cache.chapter_key(job, settings.key_payload())
-        state = "cached" if fresh else ("stale" if entry else "not rendered")
-        length = f" {fmt_clock(entry.duration)}" if entry else ""
-        print(f"  {job.name:<26} {state} at {settings.quality.name}{length}")
-
-
-def cmd_thumbnail(args: argparse.Namespace, cfg, settings: RenderSettings) -> None:
-    """The ThumbnailScene still when it exists (no chapter render needed), else a frame of the first chapter.
-
-    A quick look at the thumbnail; `video` builds each package's own copy and records it in its package.json."""
-    from production.thumbnail import default_still, make_thumbnail
-
-    still = default_still()
-    first = None
-    if still is None:
-        jobs, _ = _select(args)
-        first = Renderer(settings, MEDIA, args.jobs).render(jobs[:1])[0]
-    out = MEDIA / "thumbnail.png"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    origin = make_thumbnail(out, first.video if first else None, first.duration if first else 0.0,
-                            MEDIA / "render" / "work" / "thumbnail", settings.env(), still)
-    print(f"{display_path(out)} ({_size(out)}) from {origin}")
-
-
-def cmd_contact_sheet(args: argparse.Namespace, cfg, settings: RenderSettings) -> None:
-    """Stills from the chapter renders; at preview quality unless --quality says otherwise (cached renders)."""
-    from production.contact import contact_sheet
-
-    if args.quality is None:
-        settings = RenderSettings(preset("preview"), settings.voice, settings.theme)
-    renders = _render(args, cfg, settings)
-    out = contact_sheet(renders, MEDIA / "contact_sheet.png")
-    print(f"{display_path(out)} ({_size(out)})")
-
-
-COMMANDS = {"video": cmd_video, "render": _render, "status": cmd_status, "thumbnail": cmd_thumbnail,
-            "contact-sheet": cmd_contact_sheet}
+COMMANDS: dict[str, Callable[[argparse.Namespace, VideoConfig, RenderSettings, Path], None]] = {
+    "video": video.run, "render": render.run, "status": status.run, "thumbnail": thumbnail.run,
+    "contact-sheet": contact_sheet.run,
+}
 
 
 @stop_on_signals()
@@ -180,12 +66,12 @@ def main(argv: list[str] | None = None) -> int:
         from production.probe import require_tools
 
         cfg = load_config()
-        settings = _settings(args, cfg)
+        settings = settings_from(args, cfg)
         if args.command != "status":
             check_media(MEDIA)
         require_tools()
         require_font()
-        COMMANDS[args.command](args, cfg, settings)
+        COMMANDS[args.command](args, cfg, settings, MEDIA)
     except RenderError as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
         return 1

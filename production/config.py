@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from production.youtube_checks import (
+from production.youtube.checks import (
     DESCRIPTION_MAX_BYTES,
     TAGS_MAX_CHARS,
     TITLE_MAX_CHARS,

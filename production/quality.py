@@ -3,7 +3,7 @@
 Every frame is encoded once, by the chapter render (scenes/fast_render.py), with ``Quality.encoder_options``:
 H.264 High, yuv420p, BT.709 matrix/primaries/transfer and limited range, closed GOPs of fps/2 with no scene-cut
 keyframes, two B-frames, constant quality (CRF) capped by a VBV at YouTube's recommended bitrate. Partial movies,
-chapters and the full video then join by stream copy (production/encode.py).
+chapters and the full video then join by stream copy (production/packaging/encode.py).
 """
 
 from __future__ import annotations

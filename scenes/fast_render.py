@@ -4,7 +4,7 @@ FastCamera builds each Cairo path from a Python list of the points instead of in
 (the path loop is the largest Python cost of rasterising a frame full of sampled curves).
 
 FastPartialWriter writes every partial movie at the delivery settings, so each frame is encoded once and the
-partial movies, the chapter files and the full video join by stream copy (production/encode.py):
+partial movies, the chapter files and the full video join by stream copy (production/packaging/encode.py):
 * The encoder options come from ``production.quality.Quality.encoder_options`` for the render's frame size and
   rate (``quality.for_frames``): libx264 High, yuv420p, CRF with a VBV cap at YouTube's recommended bitrate,
   closed GOPs of fps/2 without scene-cut keyframes, two B-frames. Each partial movie is its own encoder, so it
@@ -13,7 +13,7 @@ partial movies, the chapter files and the full video join by stream copy (produc
   leaves swscale's BT.601 default), and the stream is tagged BT.709 (primaries, transfer, matrix, tv range).
 * ``MLE2MAP_LOSSLESS=1`` writes lossless partials instead (x264 qp 0 on the same BT.709 yuv420p frames, High
   4:4:4 Predictive profile): the reference for ``make bench``'s SSIM/PSNR, which then measure the delivery
-  encode alone. Such chapters do not match the delivery settings, so production/encode.py re-encodes them.
+  encode alone. Such chapters do not match the delivery settings, so production/packaging/encode.py re-encodes them.
 * A repeated frame (a wait with nothing moving) is converted from RGBA to YUV once, not once per copy.
 * The frame queue between the renderer and the encoder thread is bounded, so a slow encoder makes the renderer
   wait instead of piling up 8 MB frames (Manim leaves it unbounded when it encodes one animation at a time).

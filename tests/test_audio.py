@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from production.audio import AAC_ARGS, LIMIT_DBFS, loudness_filter, measure_loudness, normalise_audio
+from production.packaging.audio import AAC_ARGS, LIMIT_DBFS, loudness_filter, measure_loudness, normalise_audio
 
 SPEECH = ("Shrink sigma and the bell becomes tall and thin. Widen it and the bell flattens out, "
           "until nearly every slope looks equally plausible.")

@@ -13,7 +13,7 @@ import pytest
 from manim import DecimalNumber, Dot, ValueTracker, tempconfig
 from manim.camera.camera import Camera
 
-from production import bench
+from production.bench import run as bench
 from production.probe import frame_count_and_rate
 from production.quality import BFRAMES, CRF
 from scenes.base import ChapterScene
@@ -199,11 +199,11 @@ def test_worker_stage_times_reach_the_manifest_tex_cold_then_warm(tmp_path: Path
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A chapter with TeX readouts and the espeak voice, rendered twice by the renderer in one media dir: the
     first render compiles its TeX and synthesises its voice, the forced second one finds both cached."""
-    from production import cache
-    from production.jobs import ChapterJob
     from production.quality import Quality
-    from production.render import Renderer, RenderSettings
-    from production.stages import STAGES
+    from production.rendering import cache
+    from production.rendering.jobs import ChapterJob
+    from production.rendering.renderer import Renderer, RenderSettings
+    from production.rendering.stages import STAGES
 
     for key, value in narration.items():
         monkeypatch.setenv(key, value)
@@ -214,7 +214,7 @@ def test_worker_stage_times_reach_the_manifest_tex_cold_then_warm(tmp_path: Path
     for force in (False, True):
         started = time.perf_counter()
         Renderer(settings, tmp_path, 1, out=lambda line: None, force=force,
-                 shared=[bench.ROOT / "production" / "worker.py"]).render([job])
+                 shared=[bench.ROOT / "production" / "rendering" / "worker.py"]).render([job])
         outer = time.perf_counter() - started
         entry = cache.chapter_entries(cache.load_manifest(tmp_path / "render" / "manifest.json"))["test/bench_tiny"]
         runs.append((entry.stages, outer))
@@ -241,7 +241,7 @@ def _lavfi(path: Path, source: str, *filters: str) -> Path:
 
 
 def test_ssim_and_psnr_against_ffmpeg_on_synthetic_inputs(tmp_path: Path) -> None:
-    from production.bench_quality import compare
+    from production.bench.encode_quality import compare
 
     source = "testsrc2=s=320x180:r=15:d=1"
     clean = _lavfi(tmp_path / "clean.mp4", source)
@@ -255,7 +255,7 @@ def test_ssim_and_psnr_against_ffmpeg_on_synthetic_inputs(tmp_path: Path) -> Non
 
 
 def test_sample_is_the_animations_around_the_middle() -> None:
-    from production.bench_quality import plan_sample
+    from production.bench.encode_quality import plan_sample
 
     plays = [(0.0, 4.0), (4.0, 9.0), (9.0, 10.0), (10.0, 11.0), (11.0, 20.0)]  # middle at 10 s
     assert plan_sample(plays, 1.0) == (2, 3)
@@ -283,8 +283,9 @@ def test_quality_sample_of_a_tiny_chapter(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_run_figures_from_the_manifest_and_the_package(tmp_path: Path) -> None:
     """Two chapters rendered on two workers, then 20 s of packaging, in a 100 s run."""
-    from production import bench_video, cache
-    from production.package import FileEntry, PackageManifest
+    from production.bench import pipeline
+    from production.packaging.package import FileEntry, PackageManifest
+    from production.rendering import cache
 
     t0 = 1_000_000.0
     stages = {"tex_s": 5.0, "voice_s": 10.0, "encode_wait_s": 5.0, "frames_s": 20.0, "wall_s": 40.0,
@@ -300,7 +301,7 @@ def test_run_figures_from_the_manifest_and_the_package(tmp_path: Path) -> None:
     (folder / "mle-to-map.mp4").write_bytes(b"\0" * 3_000_000)
     PackageManifest("hd", 1920, 1080, 60.0, "dark", "piper", [1, 2], [1, 2], True, 31.0,
                     {"mle-to-map.mp4": FileEntry(3_000_000, "x")}).to_file(folder / "package.json")
-    fig = bench_video.run_figures(tmp_path, "hd", {"wall_s": 100.0, "started": t0, "ended": t0 + 100.0,
+    fig = pipeline.run_figures(tmp_path, "hd", {"wall_s": 100.0, "started": t0, "ended": t0 + 100.0,
                                                     "cpu_s": 150.0})
     assert fig["chapters_rendered"] == 2 and fig["video_seconds"] == 31.0
     assert fig["rtf"] == pytest.approx(100 / 31)

@@ -1,13 +1,13 @@
-"""Longest-first scheduling of chapter renders (production/render.py), added for the render benchmark."""
+"""Longest-first scheduling of chapter renders (production/rendering/renderer.py), added for the render benchmark."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from production.cache import ManifestEntry
-from production.jobs import ChapterJob
 from production.quality import preset
-from production.render import Renderer, RenderSettings
+from production.rendering.cache import ManifestEntry
+from production.rendering.jobs import ChapterJob
+from production.rendering.renderer import Renderer, RenderSettings
 
 
 def _job(slug: str) -> ChapterJob:

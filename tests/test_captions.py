@@ -11,7 +11,7 @@ import webvtt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from production.captions import MAX_LINE, merge_captions
+from production.packaging.captions import MAX_LINE, merge_captions
 from scenes.narration import estimated_duration, load_script
 from scenes.segments import plain
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from production.clips import encode_gif, make_chapter_clips, make_clips, read_sections
+from production.deck.clips import encode_gif, make_chapter_clips, make_clips, read_sections
 from production.probe import probe, top_level_atoms, video_stream
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is needed")
@@ -187,7 +187,7 @@ def test_bad_input_is_refused(index, tmp_path):
 
 def test_png_of_a_beat_ending_on_a_fade_out_shows_the_last_visible_frame(tmp_path):
     """A chapter's last beat fades to nothing: its PNG is the last frame that still shows the box."""
-    from production.clips import last_frame_png
+    from production.deck.clips import last_frame_png
 
     frames = _box_frames(12)
     frames[-4:] = 0  # the fade-out ends on four empty frames

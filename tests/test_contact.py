@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from production.contact import TILE_H, TILE_W, beat_end_time, contact_beat, contact_sheet
-from production.jobs import ChapterJob
-from production.render import ChapterRender
+from production.packaging.contact import TILE_H, TILE_W, beat_end_time, contact_beat, contact_sheet
+from production.rendering.jobs import ChapterJob
+from production.rendering.renderer import ChapterRender
 from scenes.chapters import CHAPTERS
 from scenes.narration import load_script
 

@@ -14,7 +14,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.shapes.picture import Movie
 
-from production.deck_convert import video_frame, write_posters, write_pptx
+from production.deck.convert import video_frame, write_posters, write_pptx
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is needed")
 

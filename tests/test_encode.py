@@ -1,4 +1,4 @@
-"""production/encode.py on hand-made chapters (64x36, 10 fps): joined by stream copy when they match the
+"""production/packaging/encode.py on hand-made chapters (64x36, 10 fps): joined by stream copy when they match the
 delivery settings, whatever their own audio; re-encoded to them, and saying why, when one does not."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from manim.scene.scene_file_writer import SceneFileWriter
 
-from production import encode
+from production.packaging import encode
 from production.probe import probe, video_stream
 from production.quality import Quality
 from scenes.fast_render import FastPartialWriter

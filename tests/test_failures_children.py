@@ -143,9 +143,9 @@ _STOPPABLE = textwrap.dedent("""
         time.sleep(60)
     print("finished", flush=True)
 """)
-_ENCODE = "from production.encode import encode_youtube; from production.quality import preset; " \
+_ENCODE = "from production.packaging.encode import encode_youtube; from production.quality import preset; " \
           "encode_youtube([Path(sys.argv[1])], Path(sys.argv[2]), preset('hd'), Path(sys.argv[3]))"
-_CLIPS = "from production.clips import make_chapter_clips; " \
+_CLIPS = "from production.deck.clips import make_chapter_clips; " \
          "make_chapter_clips(Path(sys.argv[1]), Path(sys.argv[2]), '#0E0F13', jobs=2)"
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from production import cli, config
 from production.config import CONFIG_PATH, load_config
+from production.rendering import renderer
 
 BASE = CONFIG_PATH.read_text(encoding="utf-8")
 
@@ -96,7 +97,7 @@ def test_voice_model_is_an_optional_render_key(tmp_path):
 @pytest.mark.parametrize("command", [["status", "--no-voice"], ["video", "--quality", "preview", "--no-voice"]])
 def test_cli_stops_with_exit_2_before_rendering(tmp_path, monkeypatch, capsys, command):
     monkeypatch.setattr(config, "CONFIG_PATH", edited(tmp_path, 'slug = "mle-to-map"', 'slug = "../../etc/x"'))
-    monkeypatch.setattr(cli.Renderer, "render", lambda *a, **k: pytest.fail("nothing may render"))
+    monkeypatch.setattr(renderer.Renderer, "render", lambda *a, **k: pytest.fail("nothing may render"))
     monkeypatch.setitem(cli.COMMANDS, "status", lambda *a: pytest.fail("status must not run"))
     assert cli.main(command) == 2
     err = capsys.readouterr().err

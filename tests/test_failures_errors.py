@@ -13,7 +13,8 @@ import pytest
 
 from production import cli
 from production.config import ROOT, check_media
-from production.jobs import ChapterJob, split_available
+from production.rendering import renderer
+from production.rendering.jobs import ChapterJob, split_available
 
 PREVIEW = ["--quality", "preview", "--no-voice"]
 
@@ -49,7 +50,7 @@ def test_unwritable_media_folder_is_named_before_rendering(tmp_path, monkeypatch
     monkeypatch.delenv("MLE2MAP_MEDIA", raising=False)
     monkeypatch.setattr(cli, "MEDIA", tmp_path / "media")
     monkeypatch.setattr(tempfile, "mkstemp", refuse)  # what a folder root may not write to answers
-    monkeypatch.setattr(cli.Renderer, "render", lambda *a, **k: pytest.fail("nothing may render"))
+    monkeypatch.setattr(renderer.Renderer, "render", lambda *a, **k: pytest.fail("nothing may render"))
     assert cli.main(["render", *PREVIEW]) == 2
     assert capsys.readouterr().err == (f"error: cannot write the media folder {tmp_path / 'media'}: Permission "
                                        f"denied; make it writable, or set MLE2MAP_MEDIA to a writable folder\n")

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from production.config import ROOT
-from production.jobs import ChapterJob
 from production.quality import preset
-from production.render import Renderer, RenderError, RenderSettings
+from production.rendering.jobs import ChapterJob
+from production.rendering.renderer import Renderer, RenderError, RenderSettings
 from tests.process_table import alive, group, processes, wait_for
 
 pytestmark = pytest.mark.slow
@@ -44,8 +44,8 @@ def test_a_signalled_run_leaves_no_worker_nor_its_children(scratch: Path, signum
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         def worker() -> int | None:
-            return next((pid for pid, _, cmd in processes() if "production.worker" in cmd and str(scratch) in cmd),
-                        None)
+            return next((pid for pid, _, cmd in processes()
+                         if "production.rendering.worker" in cmd and str(scratch) in cmd), None)
 
         pid = wait_for(worker, 60)
         assert pid, "the render worker never started"
@@ -110,7 +110,7 @@ _MIDDLE = textwrap.dedent("""
 """)
 _TIED = textwrap.dedent("""
     import os, subprocess, time
-    from production.worker import tie_to_parent
+    from production.rendering.worker import tie_to_parent
     tie_to_parent(os.getppid())
     child = subprocess.Popen(["sleep", "60"])
     print("child", child.pid, flush=True)
@@ -135,7 +135,8 @@ def test_a_worker_dies_with_its_sigkilled_parent_and_takes_its_children() -> Non
 
 
 def test_a_worker_whose_parent_is_already_gone_stops_at_once() -> None:
-    code = "import os; from production.worker import tie_to_parent; tie_to_parent(os.getppid() + 1); print('ran on')"
+    code = ("import os; from production.rendering.worker import tie_to_parent; tie_to_parent(os.getppid() + 1); "
+            "print('ran on')")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30,
                             start_new_session=True)
     assert "ran on" not in result.stdout

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 import production.cli
-import production.render
-from production import cache
+import production.rendering.renderer
 from production.cli import main
-from production.jobs import ChapterJob
 from production.quality import preset
-from production.render import Renderer, RenderSettings
+from production.rendering import cache
+from production.rendering.jobs import ChapterJob
+from production.rendering.renderer import Renderer, RenderSettings
 
 SETTINGS = RenderSettings(preset("preview"), "none")
 GOOD = {"key": "k", "frames": 30, "fps": 15.0, "size": 4, "sound": False, "render_seconds": 2.5}
@@ -139,7 +139,7 @@ def test_concurrent_updates_from_many_processes_all_survive(tmp_path):
     assert set(json.loads(path.read_text())) == {f"preview/w{w}-{i}" for w in range(6) for i in range(25)}
 
 
-# A stand-in for production.worker: writes the chapter's files into --out, each marked with this run's tag,
+# A stand-in for production.rendering.worker: writes the chapter's files into --out, each marked with this run's tag,
 # after creating ``start`` and once ``go`` exists (so the test decides which run commits first).
 _FAKE_WORKER = textwrap.dedent("""
     import json, os, sys, time
@@ -166,7 +166,7 @@ def _run(media: str, source: str, slug: str, tag: str, sound: bool, start: str, 
         return [sys.executable, "-c", _FAKE_WORKER, str(tmp), job.slug, tag, "1" if sound else "0", start, go]
 
     Renderer._command = command
-    production.render.frame_count_and_rate = lambda video: (10, 10.0)
+    production.rendering.renderer.frame_count_and_rate = lambda video: (10, 10.0)
     if pause is not None:
         replace, (reached, resume) = os.replace, pause
 

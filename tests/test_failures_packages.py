@@ -17,14 +17,14 @@ import pytest
 import srt
 from PIL import Image
 
-from production import assemble, package
-from production import publish as pub
-from production.assemble import Assembler
 from production.config import ROOT, load_config
-from production.package import MANIFEST, PackageManifest
+from production.packaging import assemble, package
+from production.packaging.assemble import Assembler
+from production.packaging.package import MANIFEST, PackageManifest
 from production.probe import probe
 from production.quality import Quality
-from production.render import Renderer, RenderSettings
+from production.rendering.renderer import Renderer, RenderSettings
+from production.youtube import publish as pub
 from tests.fixtures.jobs import tiny_jobs
 
 pytestmark = pytest.mark.slow
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
 # Named "preview" so that a video.toml with [render] quality = "preview" asks for it; tiny so it renders fast.
 QUALITY = Quality("preview", 192, 108, 10, "veryfast")
 SETTINGS = RenderSettings(QUALITY, "none", "dark")
-SHARED = [ROOT / "production" / "worker.py"]
+SHARED = [ROOT / "production" / "rendering" / "worker.py"]
 STORYBOARD = [1, 2, 3]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from production import youtube_auth as auth
+from production.youtube import auth
 
 CLIENT = {"installed": {"client_id": "1234.apps.googleusercontent.com", "client_secret": "shh",
                        "auth_uri": "https://accounts.google.com/o/oauth2/auth",

@@ -8,8 +8,8 @@ from fpdf import FPDF
 from PIL import Image
 from pypdf import PdfReader
 
-from production import handout
-from production.handout import HandoutPage, beat_title, check_fonts, missing_glyphs, write_handout
+from production.deck import handout
+from production.deck.handout import HandoutPage, beat_title, check_fonts, missing_glyphs, write_handout
 from scenes.chapters import CHAPTERS, by_slug
 from scenes.narration import load_script
 from scenes.segments import plain

@@ -1,4 +1,4 @@
-"""production.pacing against ffmpeg itself: synthetic videos whose box stops for known stretches."""
+"""production.bench.pacing against ffmpeg itself: synthetic videos whose box stops for known stretches."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from production import pacing
+from production.bench import pacing
 from production.config import ROOT
 
 FPS = 30
@@ -88,7 +88,7 @@ def test_a_chapter_within_the_targets_passes(tmp_path: Path) -> None:
 
 
 def test_cli_table_and_exit_codes(stops: Path, tmp_path: Path) -> None:
-    cmd = [sys.executable, "-m", "production.pacing"]
+    cmd = [sys.executable, "-m", "production.bench.pacing"]
     done = subprocess.run([*cmd, str(stops)], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
     row = next(line for line in done.stdout.splitlines() if line.startswith("ch05_stops"))

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from production import pacing
+from production.bench import pacing
 from production.config import ROOT
 from production.quality import preset
 

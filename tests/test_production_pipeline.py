@@ -19,13 +19,13 @@ import pytest
 import srt
 from PIL import Image
 
-from production import encode
-from production.assemble import Assembler
 from production.config import ROOT, load_config
+from production.packaging import encode
+from production.packaging.assemble import Assembler
+from production.packaging.thumbnail import make_thumbnail
 from production.probe import frame_count_and_rate, probe, top_level_atoms
 from production.quality import CRF, Quality
-from production.render import Renderer, RenderError, RenderSettings
-from production.thumbnail import make_thumbnail
+from production.rendering.renderer import Renderer, RenderError, RenderSettings
 from tests.fixtures.jobs import tiny_jobs
 from tests.fixtures.media_checks import coded_pictures, keyframe_indices, rgb, rgb_at, x264_options
 
@@ -33,7 +33,8 @@ pytestmark = pytest.mark.slow
 
 QUALITY = Quality("test", 192, 108, 10, "veryfast")
 SETTINGS = RenderSettings(QUALITY, "none", "dark")
-SHARED = [ROOT / "production" / "worker.py"]  # pinned, so edits elsewhere in the tree cannot change the keys
+# pinned, so edits elsewhere in the tree cannot change the keys
+SHARED = [ROOT / "production" / "rendering" / "worker.py"]
 
 
 def sha(path: Path) -> str:
@@ -189,7 +190,7 @@ def test_chapter_lines_match_real_durations(env):
 
 def test_captions_are_offset_by_chapter_starts(env):
     if env.package.srt is None:
-        pytest.skip("production.captions not available")
+        pytest.skip("production.packaging.captions not available")
     cues = list(srt.parse(env.package.srt.read_text(encoding="utf-8")))
     starts = np.cumsum([0] + chapter_frames(env)[:-1]) / QUALITY.fps
     for letter, start in zip("ABC", starts, strict=True):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from production import cache, chapters, describe
 from production.cli import main
 from production.config import ROOT
-from production.jobs import ChapterJob, split_available
+from production.packaging import chapters, describe
 from production.probe import top_level_atoms
 from production.quality import PRESETS, Quality, preset
-from production.render import RenderSettings, summary_table
+from production.rendering import cache
+from production.rendering.jobs import ChapterJob, split_available
+from production.rendering.renderer import RenderSettings, summary_table
 
 
 def test_chapter_lines_round_down_and_round_trip():
@@ -85,7 +86,7 @@ def _job(tmp_path, text="## a\nHello.\n"):
 
 
 def test_cache_key_follows_narration_settings_and_shared_files(tmp_path):
-    shared = [ROOT / "production" / "worker.py"]
+    shared = [ROOT / "production" / "rendering" / "worker.py"]
     job = _job(tmp_path)
     base = RenderSettings(preset("hd"), "none", "dark").key_payload()
     key = cache.chapter_key(job, base, shared)
@@ -152,7 +153,7 @@ def test_cli_rejects_bad_arguments_before_rendering(argv, message, capsys):
 def test_voice_and_theme_precedence(monkeypatch):
     from argparse import Namespace
 
-    from production.cli import _settings
+    from production.commands.selection import settings_from as _settings
     from production.config import load_config
 
     cfg = load_config()
@@ -179,7 +180,7 @@ def test_voice_model_precedence_option_environment_config(monkeypatch, tmp_path)
     import shutil
     from argparse import Namespace
 
-    from production.cli import _settings
+    from production.commands.selection import settings_from as _settings
     from production.config import ROOT, load_config
     from scenes.piper_voice import bundled_model
 
@@ -205,7 +206,7 @@ def test_voice_model_precedence_option_environment_config(monkeypatch, tmp_path)
 
 
 def test_stale_leftovers_of_dead_runs_are_removed(tmp_path):
-    from production.assemble import _clean_stale
+    from production.packaging.assemble import _clean_stale
 
     dead = 2 ** 22 + 12345  # above the default pid_max, so no process can have it
     (tmp_path / f".tmp-{dead}").mkdir()

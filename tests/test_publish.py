@@ -15,11 +15,11 @@ from googleapiclient.discovery import build
 from googleapiclient.http import HttpMockSequence
 from PIL import Image
 
-from production import publish as pub
 from production.config import load_config
-from production.package import MANIFEST, PackageManifest, entry_for
-from production.youtube_api import PublishError, RetryPolicy
-from production.youtube_checks import PackageError, metadata_problems, parse_chapters, probe_video, tags_length
+from production.packaging.package import MANIFEST, PackageManifest, entry_for
+from production.youtube import publish as pub
+from production.youtube.api import PublishError, RetryPolicy
+from production.youtube.checks import PackageError, metadata_problems, parse_chapters, probe_video, tags_length
 
 CONFIG = load_config()
 CHAPTERS = "0:00 Where does + λw² come from?\n0:10 Fitting a line\n0:20 Maximum likelihood\n"

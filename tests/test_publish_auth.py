@@ -12,8 +12,8 @@ import pytest
 from google.oauth2.credentials import Credentials
 from google_auth_oauthlib.flow import InstalledAppFlow
 
-from production import youtube_auth as auth
 from production.config import ROOT
+from production.youtube import auth
 
 CLIENT = {"installed": {"client_id": "1234.apps.googleusercontent.com", "client_secret": "shh-client-secret",
                        "auth_uri": "https://accounts.google.com/o/oauth2/auth",
@@ -55,8 +55,7 @@ def test_missing_client_secrets_says_where_to_put_them(env, tmp_path):
 
 
 def test_upload_without_secrets_exits_with_the_message(env, tmp_path, capsys, monkeypatch):
-    from production import publish as pub
-
+    from production.youtube import publish as pub
     monkeypatch.setattr(pub, "build_plan", lambda *a: SimpleNamespace(warnings=[]))
     monkeypatch.setattr(pub, "publish", lambda plan, service, *a, **k: pytest.fail("publish must not run"))
     assert pub.main(["--package", str(tmp_path)]) == 1

@@ -24,10 +24,10 @@ from pptx import Presentation
 from pptx.shapes.picture import Movie
 from pypdf import PdfReader
 
-from production import deck_module, deck_revealjs, handout
-from production.handout import beat_title
+from production.deck import handout, revealjs, slide_classes
+from production.deck.handout import beat_title
+from production.deck.slides import SlidesBuild, main, out_dirs, parse_chapters
 from production.quality import Quality
-from production.slides import SlidesBuild, main, out_dirs, parse_chapters
 from scenes.base import ChapterScene
 from scenes.chapters import by_slug
 from scenes.narration import load_script
@@ -79,7 +79,7 @@ def built(tmp_path_factory):
 
 
 def test_generated_slide_class_keeps_the_scene(tmp_path):
-    path = deck_module.write_module([CHAPTER], tmp_path / "deck_scenes.py", tmp_path / "slides")
+    path = slide_classes.write_module([CHAPTER], tmp_path / "deck_scenes.py", tmp_path / "slides")
     spec = importlib.util.spec_from_file_location("deck_scenes_test", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -87,7 +87,7 @@ def test_generated_slide_class_keeps_the_scene(tmp_path):
     mro = cls.__mro__
     assert mro.index(Slide) < mro.index(ChapterScene) < mro.index(VoiceoverScene)
     assert cls.skip_reversing is True
-    assert deck_module.missing_reason(CHAPTER) is None
+    assert slide_classes.missing_reason(CHAPTER) is None
 
 
 def test_bad_arguments_are_refused(tmp_path, capsys):
@@ -98,7 +98,7 @@ def test_bad_arguments_are_refused(tmp_path, capsys):
     with pytest.raises(ValueError, match="jobs"):
         SlidesBuild(TINY, "dark", tmp_path, jobs=-1)
     with pytest.raises(ValueError, match="chapters"):
-        deck_module.write_module([], tmp_path / "m.py", tmp_path)
+        slide_classes.write_module([], tmp_path / "m.py", tmp_path)
     assert main(["--chapters", "nope", "--media", str(tmp_path)]) == 2
     assert "chapter must be one of" in capsys.readouterr().err
     assert [c.number for c in parse_chapters("5, 1")] == [1, 5]
@@ -117,7 +117,7 @@ def test_offline_check_flags_cdn_and_missing_files(tmp_path):
     page.write_text('<html><head><link rel="stylesheet" href="https://cdn.example/reveal.css">'
                     '<script src="reveal.js/dist/reveal.js"></script></head><body>'
                     '<section data-background-video="deck_assets/a.mp4"></section></body></html>')
-    problems = deck_revealjs.offline_problems(page)
+    problems = revealjs.offline_problems(page)
     assert any(p.startswith("remote: https://cdn.example") for p in problems)
     assert "missing: reveal.js/dist/reveal.js" in problems and "missing: deck_assets/a.mp4" in problems
 
@@ -126,7 +126,7 @@ def test_deck_slides_are_the_beats(built):
     beats = list(load_script(CHAPTER.slug))
     assert built.deck.slides == len(beats)
     assert built.deck.html.parent == built.deck_dir
-    assert deck_revealjs.offline_problems(built.deck.html) == []
+    assert revealjs.offline_problems(built.deck.html) == []
     html = built.deck.html.read_text(encoding="utf-8")
     assert "cdn.jsdelivr" not in html and "unpkg" not in html
     assert len(re.findall(r"data-background-video=", html)) == len(beats)
@@ -152,9 +152,9 @@ def _clip_frames(video: Path) -> np.ndarray:
 
 
 def _beat_ends(built) -> list[tuple[str, int]]:
-    path = deck_module.beat_ends_path(next(built.deck_dir.parent.glob("slides_build/dark-*/slides")),
-                                      deck_module.slide_class(CHAPTER))
-    return deck_module.read_beat_ends(path)
+    path = slide_classes.beat_ends_path(next(built.deck_dir.parent.glob("slides_build/dark-*/slides")),
+                                      slide_classes.slide_class(CHAPTER))
+    return slide_classes.read_beat_ends(path)
 
 
 def test_pptx_posters_are_each_beats_last_frame(built):

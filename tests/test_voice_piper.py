@@ -211,7 +211,7 @@ WER_SENTENCES = (  # a fixed set from the narration, plain words the recogniser'
 
 
 def test_the_default_voice_is_understood_better_than_espeak(piper, tmp_path):
-    from production.wer import audio_wer
+    from production.bench.wer import audio_wer
     from scenes.voice import EspeakService
 
     espeak = EspeakService(cache_dir=str(tmp_path / "espeak"))

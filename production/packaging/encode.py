@@ -21,7 +21,7 @@ from pathlib import Path
 import av
 
 from production import lifetime
-from production.audio import AAC_ARGS, CHANNELS, SAMPLE_RATE
+from production.packaging.audio import AAC_ARGS, CHANNELS, SAMPLE_RATE
 from production.probe import probe, video_stream
 from production.quality import PIX_FMT, Quality
 

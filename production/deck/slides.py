@@ -6,7 +6,7 @@ silent, transparent and with one saved section per beat. The sections become the
 last frames are the PPTX poster frames and the pictures of the handout (``media/slides/handout.pdf``).
 ``--theme light`` renders for white slide templates into ``media/slides-light`` and ``media/clips-light``.
 
-    python -m production.slides --quality hd --theme dark --chapters 1,5 -j 2
+    python -m production.deck.slides --quality hd --theme dark --chapters 1,5 -j 2
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from production import deck_module, deck_revealjs, lifetime
-from production.clips import GIF_MAX_BYTES, make_chapter_clips, read_sections
+from production import lifetime
 from production.config import MEDIA, ROOT
-from production.deck_convert import Beat, DeckFiles, retarget, write_deck
-from production.handout import check_fonts
+from production.deck import revealjs, slide_classes
+from production.deck.clips import GIF_MAX_BYTES, make_chapter_clips, read_sections
+from production.deck.convert import Beat, DeckFiles, retarget, write_deck
+from production.deck.handout import check_fonts
 from production.quality import PRESETS, Quality, preset
 from scenes.chapters import CHAPTERS, Chapter, by_slug
 from scenes.narration import load_script
@@ -114,21 +115,21 @@ class SlidesBuild:
         q = self.quality
         return [sys.executable, "-m", "manim_slides", "render", "-r", f"{q.width},{q.height}", "--fps", str(q.fps),
                 "-t", "--save_sections", "--media_dir", str(self.build / "work" / chapter.slug),
-                "-v", "WARNING", "--progress_bar", "none", str(self.module), deck_module.slide_class(chapter)]
+                "-v", "WARNING", "--progress_bar", "none", str(self.module), slide_classes.slide_class(chapter)]
 
     def chapter(self, chapter: Chapter) -> ChapterResult:
         """Render one chapter and cut its clips; errors are reported, not raised, so other chapters go on."""
         start = time.monotonic()
         result = ChapterResult(chapter)
-        cls = deck_module.slide_class(chapter)
+        cls = slide_classes.slide_class(chapter)
         (self.slides_json / f"{cls}.json").unlink(missing_ok=True)
-        deck_module.beat_ends_path(self.slides_json, cls).unlink(missing_ok=True)
+        slide_classes.beat_ends_path(self.slides_json, cls).unlink(missing_ok=True)
         log = self.build / "logs" / f"{chapter.slug}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("w", encoding="utf-8") as handle:
             proc = lifetime.run(self.render_command(chapter), cwd=ROOT, env=self.env(), stdout=handle,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        written = [self.slides_json / f"{cls}.json", deck_module.beat_ends_path(self.slides_json, cls)]
+        written = [self.slides_json / f"{cls}.json", slide_classes.beat_ends_path(self.slides_json, cls)]
         if proc.returncode != 0 or not all(p.is_file() for p in written):
             tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-_LOG_TAIL:])
             result.error = f"render failed (exit {proc.returncode}), see {log}:\n{tail}"
@@ -152,15 +153,15 @@ class SlidesBuild:
 
     def run(self, chapters: list[Chapter]) -> Report:
         start = time.monotonic()
-        missing = {c.slug: reason for c in chapters if (reason := deck_module.missing_reason(c))}
+        missing = {c.slug: reason for c in chapters if (reason := slide_classes.missing_reason(c))}
         ready = [c for c in chapters if c.slug not in missing]
         for slug, reason in missing.items():
             self.out(f"  skipped {slug}: {reason}")
         if not ready:
             raise RuntimeError("no chapter can be rendered: " + "; ".join(f"{s}: {r}" for s, r in missing.items()))
         check_fonts([(c, key, text) for c in ready for key, text in load_script(c.slug).items()], DECK_TITLE)
-        reveal = deck_revealjs.fetch(self.media / "slides_build" / "npm")
-        deck_module.write_module(ready, self.module, self.slides_json)
+        reveal = revealjs.fetch(self.media / "slides_build" / "npm")
+        slide_classes.write_module(ready, self.module, self.slides_json)
         q = self.quality
         self.out(f"slides: {len(ready)} chapters at {q.width}x{q.height} {q.fps} fps, theme {self.theme}, "
                  f"{self.jobs} at a time")
@@ -171,12 +172,12 @@ class SlidesBuild:
         if done:
             configs, beats = [], []
             for r in done:
-                cls = deck_module.slide_class(r.chapter)
+                cls = slide_classes.slide_class(r.chapter)
                 sections = read_sections(_sections_index(self.build / "work" / r.chapter.slug, cls))
                 mp4s = [self.clips_dir / r.chapter.slug / f"{s.stem}.mp4" for s in sections]
                 configs.append(retarget(self.slides_json / f"{cls}.json", mp4s))
                 beats += _beats(r.chapter, [s.name for s in sections],
-                                deck_module.read_beat_ends(deck_module.beat_ends_path(self.slides_json, cls)))
+                                slide_classes.read_beat_ends(slide_classes.beat_ends_path(self.slides_json, cls)))
             report.deck = write_deck(configs, self.deck_dir, reveal, DECK_TITLE, beats, light=self.theme == "light")
         report.sizes = {"deck": _dir_size(self.deck_dir), "clips": _dir_size(self.clips_dir)}
         report.seconds = time.monotonic() - start
@@ -199,7 +200,7 @@ def summary(report: Report) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m production.slides", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m production.deck.slides", description=__doc__.splitlines()[0])
     parser.add_argument("--quality", default="hd", choices=sorted(PRESETS), help="render preset (default hd)")
     parser.add_argument("--theme", default="dark", choices=THEMES, help="light = white background for white "
                         "slide templates")

@@ -4,7 +4,7 @@ The slides manim-slides rendered are transparent (the chapters are rendered once
 clips too); each slide is pointed at its beat's opaque MP4 clip, checked frame for frame, before converting.
 Each PPTX slide's poster frame is its beat's last frame (manim-slides uses the first), so a print or PDF of
 the deck shows each beat's result; the handout puts the same frames above the narration. A beat's last
-frame is the one where its narration ends (recorded by the render, see ``deck_module.BeatEnds``): usually
+frame is the one where its narration ends (recorded by the render, see ``slide_classes.BeatEnds``): usually
 its slide's last frame, but a slide also holds what plays after its beat, such as a chapter's closing fade-out.
 """
 
@@ -26,8 +26,8 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pptx.shapes.picture import Movie
 
-from production import deck_revealjs
-from production.handout import HANDOUT_NAME, HandoutPage, write_handout
+from production.deck import revealjs
+from production.deck.handout import HANDOUT_NAME, HandoutPage, write_handout
 from production.probe import frame_count_and_rate
 from scenes.chapters import Chapter
 
@@ -164,13 +164,13 @@ def write_deck(configs: list[PresentationConfig], out: Path, reveal_package: Pat
     tmp = out.with_name(f".{out.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    deck_revealjs.install(reveal_package, tmp)
+    revealjs.install(reveal_package, tmp)
     background = configs[0].background_color.as_hex()
     html = tmp / f"{DECK_NAME}.html"
-    RevealJS(presentation_configs=configs, cdn_url=deck_revealjs.LOCAL_DIR, reveal_version=deck_revealjs.REVEAL_VERSION,
+    RevealJS(presentation_configs=configs, cdn_url=revealjs.LOCAL_DIR, reveal_version=revealjs.REVEAL_VERSION,
              title=title, reveal_theme="white" if light else "black", background_color=background,
              progress="true", hash="true", slide_number="false").convert_to(html)
-    problems = deck_revealjs.offline_problems(html)
+    problems = revealjs.offline_problems(html)
     if problems:
         raise RuntimeError("the HTML deck would not work offline: " + "; ".join(problems[:5]))
     with tempfile.TemporaryDirectory(prefix="mle2map-posters-") as directory:

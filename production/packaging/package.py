@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from production.captions import write_atomic
+from production.packaging.captions import write_atomic
 from production.probe import probe, video_stream
 
 FORMAT = 1

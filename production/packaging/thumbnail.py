@@ -12,7 +12,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from production import lifetime
 from production.config import ROOT
-from production.jobs import defines_class
+from production.rendering.jobs import defines_class
 
 WIDTH, HEIGHT = 1280, 720
 MAX_BYTES = 2 * 1024 * 1024
@@ -29,9 +29,9 @@ def render_still(module: str, scene: str, out: Path, media_dir: Path, env: dict[
     tmp = out.parent / f".still-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        cmd = [sys.executable, "-m", "production.worker", "--module", module, "--scene", scene, "--out", str(tmp),
-               "--name", "still", "--media-dir", str(media_dir), "--width", str(WIDTH), "--height", str(HEIGHT),
-               "--fps", "15", "--still"]
+        cmd = [sys.executable, "-m", "production.rendering.worker", "--module", module, "--scene", scene,
+               "--out", str(tmp), "--name", "still", "--media-dir", str(media_dir), "--width", str(WIDTH),
+               "--height", str(HEIGHT), "--fps", "15", "--still"]
         result = lifetime.run(cmd, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
         png = tmp / "still.png"
         if result.returncode != 0 or not png.is_file():

@@ -24,7 +24,7 @@ def _service(voice: str, cache: Path):
 
 def chapter_voice(voice: str, slug: str, cache: Path) -> dict:
     """One chapter's narration with one voice, from an empty cache, then again from the full one."""
-    from production.wer import audio_wer
+    from production.bench.wer import audio_wer
     from scenes.narration import estimated_duration, load_script
     from scenes.segmented_voice import RATE, read_wav
 

@@ -1,5 +1,5 @@
 """Assemble one YouTube package in media/final/<package>/: video, chapters.txt, description.txt, thumbnail,
-captions and package.json (see production/package.py for the folder names and the manifest).
+captions and package.json (see production/packaging/package.py for the folder names and the manifest).
 
 Each file is built under a temporary folder inside the package folder; then package.json is removed, the
 new files are renamed into place and package.json is written last, so an interrupted run leaves either the
@@ -20,13 +20,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from production import cache, chapters, describe, encode, package, thumbnail
-from production.audio import loudness_filter
-from production.captions import merge_captions
 from production.config import ROOT, VideoConfig
-from production.package import MANIFEST, FileEntry, PackageManifest, storyboard_numbers
+from production.packaging import chapters, describe, encode, package, thumbnail
+from production.packaging.audio import loudness_filter
+from production.packaging.captions import merge_captions
+from production.packaging.package import MANIFEST, FileEntry, PackageManifest, storyboard_numbers
 from production.probe import probe
-from production.render import ChapterRender, RenderSettings, fmt_clock
+from production.rendering import cache
+from production.rendering.renderer import ChapterRender, RenderSettings, fmt_clock
 
 #: Bump when encode.py changes what it writes.
 ENCODE_FORMAT = 2

@@ -1,10 +1,10 @@
 """Upload the finished package to YouTube: video, captions, thumbnail, chapters in the description.
 
-The package is media/final/<quality>-<theme>/ for the quality and theme of video.toml (see production/package.py);
-anything else (a chapter subset, another quality or theme, a folder without package.json) is refused unless
---allow-partial is given. `python -m production.publish --dry-run` checks everything locally and prints the
-requests it would send; without --dry-run it signs in with the user's own OAuth client and uploads (see README,
-'Publishing to YouTube').
+The package is media/final/<quality>-<theme>/ for the quality and theme of video.toml (see
+production/packaging/package.py); anything else (a chapter subset, another quality or theme, a folder without
+package.json) is refused unless --allow-partial is given. `python -m production.youtube.publish --dry-run` checks
+everything locally and prints the requests it would send; without --dry-run it signs in with the user's own OAuth
+client and uploads (see README, 'Publishing to YouTube').
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from production.config import CONFIG_PATH, FINAL, PRIVACY, ROOT, VideoConfig, load_config
-from production.package import (
+from production.packaging.package import (
     DURATION_TOLERANCE,
     MANIFEST,
     PackageManifest,
@@ -27,7 +27,7 @@ from production.package import (
     folder_name,
     storyboard_numbers,
 )
-from production.youtube_api import (
+from production.youtube.api import (
     DEFAULT_CHUNKSIZE,
     PublishError,
     RetryPolicy,
@@ -39,8 +39,8 @@ from production.youtube_api import (
     upload_video,
     video_request,
 )
-from production.youtube_auth import SECRETS_ENV, AuthError, check_client_secrets, client_secrets_path, token_path
-from production.youtube_checks import (
+from production.youtube.auth import SECRETS_ENV, AuthError, check_client_secrets, client_secrets_path, token_path
+from production.youtube.checks import (
     DESCRIPTION_MAX_BYTES,
     TAGS_MAX_CHARS,
     TITLE_MAX_CHARS,
@@ -351,7 +351,7 @@ class ProgressPrinter:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m production.publish", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m production.youtube.publish", description=__doc__.splitlines()[0])
     parser.add_argument("--package", type=Path, help="package folder (default media/final/<quality>-<theme> "
                         "for video.toml's [render] quality and theme: the complete video)")
     parser.add_argument("--allow-partial", action="store_true", help="accept a package that is not the complete "
@@ -377,8 +377,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def connect(args: argparse.Namespace):
     """Sign in (stored token or browser) and return the authorised YouTube service."""
-    from production.youtube_api import service_for
-    from production.youtube_auth import get_credentials
+    from production.youtube.api import service_for
+    from production.youtube.auth import get_credentials
 
     return service_for(get_credentials(args.client_secrets, no_browser=args.no_browser, reauth=args.reauth))
 

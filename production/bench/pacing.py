@@ -6,7 +6,7 @@ The chapter is scaled to 480x270 and run through ``freezedetect=n=0.0005:d=3``: 
 card (ch10), which :func:`check` exempts only when asked to (:func:`card_exemptions` says which chapter holds
 which card).
 
-``python -m production.pacing media/render/hd/*.mp4`` prints one line per file.
+``python -m production.bench.pacing media/render/hd/*.mp4`` prints one line per file.
 """
 
 from __future__ import annotations

@@ -5,18 +5,18 @@ Figures, each the median of ``--runs`` runs:
     preview and hd, divided by the video's duration (real-time factor), and a no-change re-run of ``video``;
   * per chapter at 1080p60, each render in a fresh child process: frames per second, peak memory of that
     process (wait4 rusage), and the per-frame split into animation + updaters + mathcore, rasterising and
-    encoding (Manim's frame loop wrapped with timers, see production.bench_probe);
+    encoding (Manim's frame loop wrapped with timers, see production.bench.instruments);
   * the frame limit of each chapter: its recorded frames rasterised and encoded again with no animation,
     updater or mathcore work, and the ratio of the real per-frame cost to that limit;
   * scaling: one chapter at 15, 30 and 60 fps;
   * voice: per chapter, Piper's and espeak's synthesis real-time factor from an empty cache, the re-run that
-    synthesises nothing, pocketsphinx's word error rate, the silent estimate's error per beat (bench_voice);
+    synthesises nothing, pocketsphinx's word error rate, the silent estimate's error per beat (voice.py);
   * video: ``make video`` from a cold start and warm (``--force``), with the share of the run per stage, the
-    packaging after the last chapter and the upload file (bench_video);
+    packaging after the last chapter and the upload file (pipeline.py);
   * quality: SSIM and PSNR of a sample of each chapter against a lossless render of the same frames
-    (bench_quality); pacing: each chapter's stills by ffmpeg freezedetect (production/pacing.py);
+    (encode_quality.py); pacing: each chapter's stills by ffmpeg freezedetect (production/bench/pacing.py);
   * memory at 4K: one chapter's peak resident memory at 3840x2160@60;
-  * the targets of issues #12 and #13 (bench_targets), printed last and stored as ``targets_table``.
+  * the targets of issues #12 and #13 (targets.py), printed last and stored as ``targets_table``.
 A child mode (``--child``) renders one scene in-process; the parent only starts children and reports.
 """
 
@@ -70,8 +70,7 @@ def _stock_manim() -> None:
 def _child(args: argparse.Namespace) -> int:
     from manim import config
 
-    from production import bench_probe
-
+    from production.bench import instruments
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     config.update({
@@ -95,7 +94,7 @@ def _child(args: argparse.Namespace) -> int:
     if args.child == "plays":
         result["plays"] = _play_times(scene_cls)
     elif args.child == "timed":
-        timers = bench_probe.Timers()
+        timers = instruments.Timers()
         with timers.installed():
             scene = scene_cls()
             built = time.perf_counter()
@@ -109,7 +108,7 @@ def _child(args: argparse.Namespace) -> int:
             os.replace(out / "scene.mp4", args.keep)
             result["kept"] = args.keep
     else:
-        recorder = bench_probe.Recorder()
+        recorder = instruments.Recorder()
         with recorder.installed():
             scene = scene_cls()
             scene.render()
@@ -118,7 +117,7 @@ def _child(args: argparse.Namespace) -> int:
         replays, cpus = [], []
         for i in range(args.replays):
             before = resource.getrusage(resource.RUSAGE_SELF)
-            seconds, frames = bench_probe.replay(recorder.events, scene.renderer.camera,
+            seconds, frames = instruments.replay(recorder.events, scene.renderer.camera,
                                                  scene.renderer.file_writer, out / f"replay{i}")
             after = resource.getrusage(resource.RUSAGE_SELF)
             replays.append(seconds)
@@ -242,21 +241,19 @@ def chapter_figures(module: str, scene: str, slug: str, size: tuple[int, int, in
 
 def quality_figures(chosen: list, size: tuple[int, int, int], media: Path, seconds: float) -> dict:
     """SSIM/PSNR of each chapter's middle ``seconds`` against the lossless render of the same frames."""
-    from production import bench_quality
-
+    from production.bench import encode_quality
     per_chapter = {}
     for ch in chosen:
         print(f"  {ch.slug}: delivery and lossless sample", flush=True)
         _seed_tex(ch.slug, media / ch.slug)
-        per_chapter[ch.slug] = bench_quality.chapter_sample(ch.module, ch.scene, size, media / ch.slug, seconds)
+        per_chapter[ch.slug] = encode_quality.chapter_sample(ch.module, ch.scene, size, media / ch.slug, seconds)
     return {"size": list(size), "sample_seconds": seconds, "chapters": per_chapter,
-            "summary": bench_quality.summary(per_chapter)}
+            "summary": encode_quality.summary(per_chapter)}
 
 
 def pacing_figures(slugs: list[str], folder: Path) -> dict:
-    """production.pacing on each chapter render in ``folder`` (missing ones are listed, not measured)."""
-    from production import pacing
-
+    """production.bench.pacing on each chapter render in ``folder`` (missing ones are listed, not measured)."""
+    from production.bench import pacing
     chapters, missing = {}, []
     for slug in slugs:
         video = folder / f"{slug}.mp4"
@@ -338,7 +335,7 @@ def table(results: dict) -> str:
         for fps, row in scaling["rows"].items():
             lines.append(f"  {fps:>3} fps: {row['frames']} frames, {row['wall_s']:.1f} s, "
                          f"{row['ms_per_frame']:.1f} ms/frame, wall/frames vs lowest rate {row['wall_vs_frames']:.2f}")
-    from production.bench_voice import voice_table
+    from production.bench.voice import voice_table
 
     lines += voice_table({k: v for k, v in results.get("voice", {}).items() if k != "measured"})
     lines += _quality_lines(results.get("quality"))
@@ -346,7 +343,7 @@ def table(results: dict) -> str:
     if results.get("memory_4k"):
         m = results["memory_4k"]
         lines.append(f"4K: {m['chapter']} peak {m['peak_mib']:.0f} MiB ({m['frames']} frames in {m['wall_s']:.0f} s)")
-    from production.bench_targets import format_table
+    from production.bench.targets import format_table
 
     if results.get("targets_table"):
         lines += ["", "targets (issues #12, #13):", format_table(results["targets_table"])]
@@ -389,8 +386,7 @@ def _quality_lines(quality: dict | None) -> list[str]:
 def _pacing_lines(pacing_results: dict | None) -> list[str]:
     if not pacing_results or not pacing_results.get("chapters"):
         return []
-    from production import pacing
-
+    from production.bench import pacing
     lines = [f"pacing of {pacing_results['folder']} (freezedetect n={pacing.NOISE}, d={pacing.MIN_STILL:g}):"]
     rows = []
     for slug, c in pacing_results["chapters"].items():
@@ -542,13 +538,13 @@ def main(argv: list[str] | None = None) -> int:
         results["scaling"]["measured"] = section
         write_results(results, args.out)
     if "voice" not in skipped:
-        from production.bench_voice import voice_figures
+        from production.bench.voice import voice_figures
 
         print("voice figures (piper and espeak, empty caches)", flush=True)
         results["voice"] = {**voice_figures([ch.slug for ch in chosen], args.media), "measured": section}
         write_results(results, args.out)
     if "video" not in skipped:
-        from production.bench_video import video_figures
+        from production.bench.pipeline import video_figures
 
         video = results.get("video") if args.update and isinstance(results.get("video"), dict) else {}
         results["video"] = video
@@ -577,7 +573,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"peak memory of {ch.slug} at 3840x2160@60", flush=True)
         results["memory_4k"] = {**memory_4k_figures(ch, args.media / "4k"), "measured": section}
         write_results(results, args.out)
-    from production.bench_targets import targets_table
+    from production.bench.targets import targets_table
 
     results["targets_table"] = targets_table(results)
     results["machine"]["load_at_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -589,9 +585,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
+def entry() -> int:
+    """``main`` with a user's mistake (a ValueError) as one line on stderr and exit code 2."""
     try:
-        sys.exit(main())
+        return main()
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        sys.exit(2)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(entry())

@@ -100,7 +100,7 @@ class _Handout(FPDF):
         self.set_fallback_fonts([f for f in FONTS if f != "cmu"], exact_match=False)
         self.set_title(f"{title}: handout")
         self.set_subject("One page per beat: its last frame, its chapter and its narration")
-        self.set_creator("mle-to-map production.handout")
+        self.set_creator("mle-to-map production.deck.handout")
         self.set_lang("en")
 
     def beat_page(self, number: int, page: HandoutPage) -> None:

@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 from production.config import ROOT
-from production.jobs import ChapterJob
+from production.rendering.jobs import ChapterJob
 
 #: Bump when the worker or the way chapters are rendered changes in a way the files below do not show.
 RENDER_FORMAT = 1
@@ -52,7 +52,7 @@ def shared_sources() -> list[Path]:
     production/quality.py (the encoder settings the chapter render writes with)."""
     scenes = [p for p in (ROOT / "scenes").rglob("*.py") if not p.name.startswith("ch")]
     mathcore = list((ROOT / "mathcore").rglob("*.py"))
-    extra = [ROOT / "manim.cfg", ROOT / "production" / "worker.py", ROOT / "production" / "quality.py"]
+    extra = [ROOT / "manim.cfg", ROOT / "production" / "rendering" / "worker.py", ROOT / "production" / "quality.py"]
     return sorted(p for p in [*scenes, *mathcore, *extra] if p.is_file())
 
 
@@ -144,7 +144,7 @@ class ManifestEntry:
     sound: bool
     render_seconds: float
     rendered_at: float = 0.0
-    #: The worker's time per stage (production/stages.py); {} for entries written before it was recorded.
+    #: The worker's time per stage (production/rendering/stages.py); {} for entries written before it was recorded.
     stages: dict[str, float] = dataclasses.field(default_factory=dict, hash=False)
 
     @property
@@ -170,6 +170,11 @@ class ManifestEntry:
 
     def to_dict(self) -> dict[str, object]:
         return dataclasses.asdict(self)
+
+
+def entry_name(quality: str, slug: str) -> str:
+    """The manifest key of a chapter render: ``<quality>/<slug>``."""
+    return f"{quality}/{slug}"
 
 
 def is_chapter_entry(name: str) -> bool:

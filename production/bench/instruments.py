@@ -23,7 +23,7 @@ from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene import scene_file_writer
 from manim.utils.family import extract_mobject_family_members
 
-from production.stages import patched as _patched
+from production.rendering.stages import patched as _patched
 from scenes import fast_render
 
 _EncodeJob = scene_file_writer._PartialMovieEncodeJob

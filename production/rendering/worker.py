@@ -1,10 +1,10 @@
-"""Render one scene in this process (started by production.render, one process per chapter).
+"""Render one scene in this process (started by production.rendering.renderer, one process per chapter).
 
 Everything goes into ``--out``: ``<name>.mp4`` (or ``<name>.png`` with ``--still``), the subtitles
 ``<name>.srt`` that Manim writes from the scene's subcaptions, and ``<name>.wav``, the scene's full-quality
 sound track when it has one. Progress (scene seconds rendered) is written to ``--progress`` twice a second;
 ``result.json`` is written last, so its presence means the render completed; it holds the render's time per
-stage (TeX, voice, waiting for the encoder, frames; the encoder threads' CPU), see production/stages.py.
+stage (TeX, voice, waiting for the encoder, frames; the encoder threads' CPU), see production/rendering/stages.py.
 
 With ``--parent`` the worker dies with the renderer that started it, even a SIGKILLed one, and on any stop
 signal it takes its own process group (LaTeX, dvisvgm, ffmpeg children) down with it.
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from production.lifetime import set_death_signal
-from production.stages import StageTimer
+from production.rendering.stages import StageTimer
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 

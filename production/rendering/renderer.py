@@ -24,11 +24,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from production import cache
 from production.config import ROOT
-from production.jobs import ChapterJob
 from production.probe import frame_count_and_rate
 from production.quality import Quality
+from production.rendering import cache
+from production.rendering.jobs import ChapterJob
 from scenes.voice import check_voice
 
 THEMES = ("dark", "light")
@@ -209,7 +209,7 @@ class Renderer:
         self._last_line = 0.0
 
     def _entry_key(self, job: ChapterJob) -> str:
-        return f"{self.settings.quality.name}/{job.slug}"
+        return cache.entry_name(self.settings.quality.name, job.slug)
 
     def _warn(self, message: str) -> None:
         self._clear_status()
@@ -243,7 +243,7 @@ class Renderer:
 
     def _command(self, job: ChapterJob, tmp: Path, work: Path, progress: Path) -> list[str]:
         q = self.settings.quality
-        return [sys.executable, "-m", "production.worker", "--module", job.module, "--scene", job.scene,
+        return [sys.executable, "-m", "production.rendering.worker", "--module", job.module, "--scene", job.scene,
                 "--out", str(tmp), "--name", job.slug, "--media-dir", str(work), "--width", str(q.width),
                 "--height", str(q.height), "--fps", str(q.fps), "--progress", str(progress),
                 "--parent", str(os.getpid())]

@@ -9,7 +9,7 @@ bench's own folder, so the user's ``media/`` and its caches are never read or to
 * ``rerun``: again with nothing changed (the render and package caches hit).
 
 :func:`run_figures` reads what a run left: each chapter's manifest entry (its render time, its stage times from
-production/stages.py, and ``rendered_at``, when it was moved into place) and the package (the upload file).
+production/rendering/stages.py, and ``rendered_at``, when it was moved into place) and the package (the upload file).
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ import sys
 import time
 from pathlib import Path
 
-from production import cache, lifetime
+from production import lifetime
 from production.config import ROOT
-from production.stages import STAGES
+from production.rendering import cache
+from production.rendering.stages import STAGES
 
 #: Shares of a run's wall time: the chapter stages, each worker's start-up (process start, imports, and the
 #: renderer's checks of the finished file), what follows the last chapter, and the rest.
@@ -65,8 +66,7 @@ def timed_run(cmd: list[str], media: Path) -> dict[str, float]:
 
 def upload_file(media: Path, quality: str) -> tuple[Path, float] | None:
     """The newest package's video at ``quality`` and its duration (package.json), or None."""
-    from production import package
-
+    from production.packaging import package
     found = []
     for manifest in (media / "final").glob("*/package.json"):
         pkg = package.load(manifest.parent)

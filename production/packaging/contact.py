@@ -18,7 +18,7 @@ import srt
 from PIL import Image, ImageDraw, ImageFont
 
 from production import lifetime
-from production.render import ChapterRender
+from production.rendering.renderer import ChapterRender
 from scenes.style import font_file
 
 TILE_W, TILE_H, CAPTION_H, COLUMNS = 480, 270, 34, 5

@@ -1,0 +1,22 @@
+"""``mle2map contact-sheet``: one still per chapter in media/contact_sheet.png."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from production.commands.selection import file_size, render_selected
+from production.config import VideoConfig, display_path
+from production.quality import preset
+from production.rendering.renderer import RenderSettings
+
+
+def run(args: argparse.Namespace, cfg: VideoConfig, settings: RenderSettings, media: Path) -> None:
+    """Stills from the chapter renders; at preview quality unless --quality says otherwise (cached renders)."""
+    from production.packaging.contact import contact_sheet
+
+    if args.quality is None:
+        settings = RenderSettings(preset("preview"), settings.voice, settings.theme)
+    renders = render_selected(args, settings, media)
+    out = contact_sheet(renders, media / "contact_sheet.png")
+    print(f"{display_path(out)} ({file_size(out)})")

@@ -1,0 +1,1 @@
+"""Publishing to YouTube: local checks of the package, OAuth with the user's own client, the Data API upload."""
