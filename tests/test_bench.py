@@ -216,7 +216,7 @@ def test_worker_stage_times_reach_the_manifest_tex_cold_then_warm(tmp_path: Path
         Renderer(settings, tmp_path, 1, out=lambda line: None, force=force,
                  shared=[bench.ROOT / "production" / "rendering" / "worker.py"]).render([job])
         outer = time.perf_counter() - started
-        entry = cache.chapter_entries(cache.load_manifest(tmp_path / "render" / "manifest.json"))["test/bench_tiny"]
+        entry = cache.Manifest.from_file(tmp_path / "render" / "manifest.json").chapters["test/bench_tiny"]
         runs.append((entry.stages, outer))
     for stages, outer in runs:
         parts = [stages[f"{stage}_s"] for stage in STAGES]

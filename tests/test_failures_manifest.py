@@ -124,7 +124,7 @@ def test_entry_validation_names_the_field():
 
 def _update_many(path: str, worker: int, count: int) -> None:
     for i in range(count):
-        cache.update_manifest(Path(path), {f"preview/w{worker}-{i}": GOOD})
+        cache.update_manifest(Path(path), {f"preview/w{worker}-{i}": cache.ManifestEntry.from_dict(GOOD)})
 
 
 def test_concurrent_updates_from_many_processes_all_survive(tmp_path):
@@ -205,7 +205,7 @@ def test_two_runs_of_different_chapters_keep_both_entries(tmp_path, first):
     for p in procs:
         p.join(60)
     assert [p.exitcode for p in procs] == [0, 0]
-    entries = cache.chapter_entries(cache.load_manifest(tmp_path / "media" / "render" / "manifest.json"))
+    entries = cache.Manifest.from_file(tmp_path / "media" / "render" / "manifest.json").chapters
     assert sorted(entries) == ["preview/chA", "preview/chB"]
 
 
@@ -228,7 +228,7 @@ def test_two_runs_of_the_same_chapter_never_mix_their_files(tmp_path, first):
     assert [pausing.exitcode, other.exitcode] == [0, 0]
     final = tmp_path / "media" / "render" / "preview"
     tag = (final / "ch.srt").read_text()
-    entry = cache.chapter_entries(cache.load_manifest(tmp_path / "media" / "render" / "manifest.json"))["preview/ch"]
+    entry = cache.Manifest.from_file(tmp_path / "media" / "render" / "manifest.json").chapters["preview/ch"]
     assert (final / "ch.mp4").read_text() == tag * (100 if tag == "A" else 200)
     assert (final / "ch.wav").exists() == (tag == "A") == entry.sound
     assert entry.size == (final / "ch.mp4").stat().st_size

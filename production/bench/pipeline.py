@@ -88,9 +88,7 @@ def run_figures(media: Path, quality: str, run: dict[str, float]) -> dict:
     time (as the renderer saw it, start-up included), scaled to the part of the run before the last chapter
     finished; ``assembly`` is everything after it, and ``other`` the rest (the CLI's own start-up and checks,
     and any time a worker slot stood idle)."""
-    entries = cache.chapter_entries(cache.load_manifest(media / "render" / "manifest.json"))
-    prefix = f"{quality}/"
-    mine = {k[len(prefix):]: e for k, e in entries.items() if k.startswith(prefix)}
+    mine = cache.Manifest.from_file(media / "render" / "manifest.json").at_quality(quality)
     fresh = {slug: e for slug, e in mine.items() if e.rendered_at >= run["started"]}
     wall = run["wall_s"]
     last = max((e.rendered_at for e in fresh.values()), default=None)

@@ -16,13 +16,13 @@ def run(args: argparse.Namespace, cfg: VideoConfig, settings: RenderSettings, me
 
     jobs = from_chapters(CHAPTERS)
     _, missing = split_available(jobs)
-    manifest = cache.chapter_entries(cache.load_manifest(media / "render" / "manifest.json"))
+    manifest = cache.Manifest.from_file(media / "render" / "manifest.json")
     why = {m.slug: m.reason for m in missing}
     for job in jobs:
         if job.slug in why:
             print(f"  {job.name:<26} missing: {why[job.slug]}")
             continue
-        entry = manifest.get(cache.entry_name(settings.quality.name, job.slug))
+        entry = manifest.entry(settings.quality.name, job.slug)
         fresh = entry is not None and entry.key == cache.chapter_key(job, settings.key_payload())
         state = "cached" if fresh else ("stale" if entry else "not rendered")
         length = f" {fmt_clock(entry.duration)}" if entry else ""

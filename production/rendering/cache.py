@@ -1,9 +1,9 @@
 """Render cache: a key per chapter from everything that shapes its frames, and the manifest in media/.
 
-``media/render/manifest.json`` maps ``<quality>/<slug>`` to a :class:`ManifestEntry` (and ``final/...`` to the
-assembly's own entries). Every change goes through :func:`locked_manifest`: an ``flock`` on ``manifest.json.lock``,
-a fresh read, an atomic write. A damaged file or entry is set aside as ``manifest.json.bad-<timestamp>`` and
-reported, and the chapters it covered render again.
+``media/render/manifest.json`` (a :class:`Manifest`) maps ``<quality>/<slug>`` to a :class:`ManifestEntry` (and
+``final/...`` to the assembly's own entries). Every change goes through :func:`locked_manifest`: an ``flock`` on
+``manifest.json.lock``, a fresh read, an atomic write. A damaged file or entry is set aside as
+``manifest.json.bad-<timestamp>`` and reported, and the chapters it covered render again.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import shutil
 import sys
 import time
 import tomllib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
@@ -169,7 +169,14 @@ class ManifestEntry:
                    stages)
 
     def to_dict(self) -> dict[str, object]:
-        return dataclasses.asdict(self)
+        """The JSON object; ``rendered_at`` and ``stages`` are left out at their defaults, as entries written before
+        they were recorded have them (such entries are written back as they were read)."""
+        data = dataclasses.asdict(self)
+        if not self.rendered_at:
+            del data["rendered_at"]
+        if not self.stages:
+            del data["stages"]
+        return data
 
 
 def entry_name(quality: str, slug: str) -> str:
@@ -182,9 +189,64 @@ def is_chapter_entry(name: str) -> bool:
     return not name.startswith("final/")
 
 
-def chapter_entries(manifest: dict[str, dict]) -> dict[str, ManifestEntry]:
-    """The chapter entries of a manifest from :func:`load_manifest` (which already dropped the bad ones)."""
-    return {name: ManifestEntry.from_dict(entry) for name, entry in manifest.items() if is_chapter_entry(name)}
+@dataclass
+class Manifest:
+    """``manifest.json``: the chapter renders under :func:`entry_name`, and the ``final/...`` entries earlier
+    assemblies wrote (kept as they are: objects, otherwise unchecked)."""
+
+    chapters: dict[str, ManifestEntry] = dataclasses.field(default_factory=dict)
+    assembly: dict[str, dict[str, object]] = dataclasses.field(default_factory=dict)
+
+    def entry(self, quality: str, slug: str) -> ManifestEntry | None:
+        """The render of ``slug`` at ``quality``, if one is recorded."""
+        return self.chapters.get(entry_name(quality, slug))
+
+    def record(self, quality: str, slug: str, entry: ManifestEntry) -> None:
+        """Set the render of ``slug`` at ``quality``."""
+        self.chapters[entry_name(quality, slug)] = entry
+
+    def at_quality(self, quality: str) -> dict[str, ManifestEntry]:
+        """The chapter renders at ``quality``, by slug."""
+        return {name.partition("/")[2]: entry for name, entry in self.chapters.items()
+                if name.partition("/")[0] == quality}
+
+    def to_dict(self) -> dict[str, dict]:
+        """The JSON object of ``manifest.json``."""
+        return {**{name: entry.to_dict() for name, entry in self.chapters.items()}, **self.assembly}
+
+    @classmethod
+    def checked(cls, data: object) -> tuple[Manifest, list[str]]:
+        """The valid entries of a parsed ``manifest.json``, and a line per entry left out and why; ValueError
+        when ``data`` is not an object."""
+        if not isinstance(data, dict):
+            raise ValueError(f"a JSON {type(data).__name__}, not an object")
+        manifest, dropped = cls(), []
+        for name, entry in data.items():
+            try:
+                if is_chapter_entry(name):
+                    manifest.chapters[name] = ManifestEntry.from_dict(entry)
+                elif isinstance(entry, dict):
+                    manifest.assembly[name] = entry
+                else:
+                    raise ValueError(f"is {type(entry).__name__}, not an object")
+            except ValueError as exc:
+                dropped.append(f"entry {name!r} {exc}")
+        return manifest, dropped
+
+    @classmethod
+    def from_file(cls, path: Path, warn: Callable[[str], None] | None = None) -> Manifest:
+        """The valid entries of ``path`` (empty when there is none), read under the lock; a damaged file or entry
+        is set aside as ``manifest.json.bad-<timestamp>`` and reported through ``warn`` (stderr by default)."""
+        if not path.is_file():
+            return cls()
+        with _locked(path):
+            return _read_checked(path, warn or _warn)
+
+    def to_file(self, path: Path) -> None:
+        """Replace ``path`` with this manifest atomically, under the lock (prefer :func:`locked_manifest`, which
+        keeps the entries other runs wrote meanwhile; never call this inside its block: the lock is not shared)."""
+        with _locked(path):
+            _write_atomic(path, self.to_dict())
 
 
 def _warn(message: str) -> None:
@@ -238,67 +300,45 @@ def _set_aside(path: Path, copy: bool) -> Path:
     return bad
 
 
-def _read_checked(path: Path, warn: Callable[[str], None]) -> dict[str, dict]:
+def _read_checked(path: Path, warn: Callable[[str], None]) -> Manifest:
     """The manifest with only valid entries; a bad file or entry is set aside and reported (call under the lock)."""
     if not path.is_file():
-        return {}
+        return Manifest()
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        manifest, dropped = Manifest.checked(json.loads(path.read_bytes().decode("utf-8")))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         problem = f"not valid JSON ({exc})"
+    except ValueError as exc:
+        problem = str(exc)
     else:
-        problem = None if isinstance(data, dict) else f"a JSON {type(data).__name__}, not an object"
-    if problem is not None:
-        bad = _set_aside(path, copy=False)
-        warn(f"{path}: {problem}; set aside as {bad.name}, its chapters will render again")
-        return {}
-    good, dropped = {}, []
-    for name, entry in data.items():
-        try:
-            if is_chapter_entry(name):
-                ManifestEntry.from_dict(entry)
-            elif not isinstance(entry, dict):
-                raise ValueError(f"is {type(entry).__name__}, not an object")
-            good[name] = entry
-        except ValueError as exc:
-            dropped.append(f"entry {name!r} {exc}")
-    if dropped:
-        bad = _set_aside(path, copy=True)
-        _write_atomic(path, good)
-        for problem in dropped:
-            warn(f"{path}: {problem}; dropped (original kept as {bad.name}), it will render again")
-    return good
+        if dropped:
+            bad = _set_aside(path, copy=True)
+            _write_atomic(path, manifest.to_dict())
+            for line in dropped:
+                warn(f"{path}: {line}; dropped (original kept as {bad.name}), it will render again")
+        return manifest
+    bad = _set_aside(path, copy=False)
+    warn(f"{path}: {problem}; set aside as {bad.name}, its chapters will render again")
+    return Manifest()
 
 
 @contextmanager
-def locked_manifest(path: Path, warn: Callable[[str], None] | None = None) -> Iterator[dict[str, dict]]:
+def locked_manifest(path: Path, warn: Callable[[str], None] | None = None) -> Iterator[Manifest]:
     """The manifest, re-read and checked under an exclusive lock, written back atomically if the block changed it.
 
     Concurrent runs update it only this way (read-modify-write under the lock), so none loses another's entries.
     """
     with _locked(path):
-        data = _read_checked(path, warn or _warn)
-        before = json.dumps(data, sort_keys=True)
-        yield data
-        if json.dumps(data, sort_keys=True) != before:
-            _write_atomic(path, data)
+        manifest = _read_checked(path, warn or _warn)
+        before = manifest.to_dict()
+        yield manifest
+        after = manifest.to_dict()
+        if after != before:
+            _write_atomic(path, after)
 
 
-def load_manifest(path: Path, warn: Callable[[str], None] | None = None) -> dict[str, dict]:
-    """The manifest's valid entries (a bad file or entry is set aside and reported through ``warn``)."""
-    if not path.is_file():
-        return {}
-    with locked_manifest(path, warn) as data:
-        return data
-
-
-def update_manifest(path: Path, changes: dict[str, dict], warn: Callable[[str], None] | None = None) -> None:
-    """Set the entries in ``changes``, keeping every other entry as it is on disk now."""
-    with locked_manifest(path, warn) as data:
-        data.update(changes)
-
-
-def save_manifest(path: Path, data: dict[str, dict]) -> None:
-    """Replace the whole manifest atomically, under the lock (prefer :func:`update_manifest`)."""
-    with _locked(path):
-        _write_atomic(path, data)
+def update_manifest(path: Path, changes: Mapping[str, ManifestEntry],
+                    warn: Callable[[str], None] | None = None) -> None:
+    """Set the chapter entries in ``changes`` (by :func:`entry_name`), keeping every other entry as on disk now."""
+    with locked_manifest(path, warn) as manifest:
+        manifest.chapters.update(changes)

@@ -292,7 +292,7 @@ class Renderer:
                 else:
                     dst.unlink(missing_ok=True)
             os.replace(video, target)
-            manifest[self._entry_key(job)] = entry.to_dict()
+            manifest.record(self.settings.quality.name, job.slug, entry)
         srt, wav = target.with_suffix(".srt"), target.with_suffix(".wav")
         return ChapterRender(job, run.key, target, srt if srt.is_file() else None, wav if entry.sound else None,
                              frames, float(rate), elapsed, cached=False)
@@ -362,7 +362,7 @@ class Renderer:
         results: dict[str, ChapterRender] = {}
         pending: list[tuple[ChapterJob, str]] = []
         with cache.locked_manifest(self.manifest_path, self._warn) as manifest:  # no commit half-seen
-            entries = cache.chapter_entries(manifest)
+            entries = manifest.chapters
             hits = [self._cached(job, key, entries) for job, key in zip(jobs, keys, strict=True)]
         for job, key, hit in zip(jobs, keys, hits, strict=True):
             if hit is not None:
