@@ -14,6 +14,7 @@ from manim import DecimalNumber, Dot, ValueTracker, tempconfig
 from manim.camera.camera import Camera
 
 from production.bench import run as bench
+from production.bench.figures import Results
 from production.probe import frame_count_and_rate
 from production.quality import BFRAMES, CRF
 from scenes.base import ChapterScene
@@ -69,12 +70,12 @@ def test_chapter_figures_with_frame_limit_on_a_chapter_scene(tmp_path: Path, nar
 
     expected = round(10 * max(1.0, estimated_duration("A dot moves."))) + round(
         10 * estimated_duration("It rests a while here."))
-    assert abs(fig["frames"] - expected) <= 2
-    assert fig["file_frames"] == fig["frames"] == fig["limit_frames"]
-    assert fig["fps"] == pytest.approx(fig["frames"] / fig["wall_s"])
-    assert fig["limit_ms_per_frame"] > 0 and fig["limit_ratio"] > 0
-    assert fig["ms_per_frame"]["encode_thread"] > 0  # the fast writer's encode path is timed too
-    assert set(fig["ms_per_frame"]) >= {"total", "updaters_mathcore", "raster", "encode_thread"}
+    assert abs(fig.frames - expected) <= 2
+    assert fig.file_frames == fig.frames == fig.limit_frames
+    assert fig.fps == pytest.approx(fig.frames / fig.wall_s)
+    assert fig.limit_ms_per_frame > 0 and fig.limit_ratio > 0
+    assert fig.ms_per_frame.encode_thread > 0  # the fast writer's encode path is timed too
+    assert set(fig.ms_per_frame.to_dict()) >= {"total", "updaters_mathcore", "raster", "encode_thread"}
 
 
 def test_fast_decimal_draws_the_same_pixels_as_manims() -> None:
@@ -154,13 +155,14 @@ def test_sizes_and_runs_are_validated() -> None:
 
 
 def test_results_json_and_table(tmp_path: Path) -> None:
-    results = {"chapters": {"ch": {"frames": 10, "fps": 5.0, "rtf": 2.0, "peak_mib": 300.0,
-                                   "ms_per_frame": {"total": 200.0, "updaters_mathcore": 1.0, "interpolate": 2.0,
-                                                    "raster": 3.0, "encode_thread": 4.0},
-                                   "limit_ms_per_frame": 100.0, "limit_ratio": 2.0}}}
+    data = {"chapters": {"ch": {"frames": 10, "fps": 5.0, "rtf": 2.0, "peak_mib": 300.0,
+                                "ms_per_frame": {"total": 200.0, "updaters_mathcore": 1.0, "interpolate": 2.0,
+                                                 "raster": 3.0, "encode_thread": 4.0},
+                                "limit_ms_per_frame": 100.0, "limit_ratio": 2.0}}}
+    results = Results.from_dict(data)
     out = tmp_path / "r" / "results.json"
     bench.write_results(results, out)
-    assert json.loads(out.read_text()) == results
+    assert json.loads(out.read_text()) == data
     text = bench.table(results)
     assert "ch" in text and "200.0" in text and "2.00" in text
     assert not list(out.parent.glob(".*tmp"))
@@ -273,12 +275,12 @@ def test_quality_sample_of_a_tiny_chapter(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("TINY_SECONDS", "3")
     tiny = SimpleNamespace(slug="tinyB", module="tests.fixtures.tiny_chapters", scene="TinyB")
     fig = bench.quality_figures([tiny], (192, 108, 10), tmp_path, 1.0)
-    sample = fig["chapters"]["tinyB"]
-    assert (sample["first_play"], sample["last_play"]) == (1, 1)  # the 2 s wait after the 1 s move
-    assert sample["frames"] == 20 and (sample["start_s"], sample["end_s"]) == (1.0, 3.0)
-    assert sample["lossless_bytes"] > sample["delivery_bytes"] > 0
-    assert 0.99 < sample["ssim"] <= 1.0 and sample["psnr_db"] > 35
-    assert fig["summary"]["min_ssim"] == sample["ssim"] and fig["summary"]["met"] == (sample["ssim"] >= 0.995)
+    sample = fig.chapters["tinyB"]
+    assert (sample.first_play, sample.last_play) == (1, 1)  # the 2 s wait after the 1 s move
+    assert sample.frames == 20 and (sample.start_s, sample.end_s) == (1.0, 3.0)
+    assert sample.lossless_bytes > sample.delivery_bytes > 0
+    assert 0.99 < sample.ssim <= 1.0 and sample.psnr_db > 35
+    assert fig.summary.min_ssim == sample.ssim and fig.summary.met == (sample.ssim >= 0.995)
 
 
 def test_run_figures_from_the_manifest_and_the_package(tmp_path: Path) -> None:
@@ -303,18 +305,18 @@ def test_run_figures_from_the_manifest_and_the_package(tmp_path: Path) -> None:
                     {"mle-to-map.mp4": FileEntry(3_000_000, "x")}).to_file(folder / "package.json")
     fig = pipeline.run_figures(tmp_path, "hd", {"wall_s": 100.0, "started": t0, "ended": t0 + 100.0,
                                                     "cpu_s": 150.0})
-    assert fig["chapters_rendered"] == 2 and fig["video_seconds"] == 31.0
-    assert fig["rtf"] == pytest.approx(100 / 31)
-    assert fig["packaging_after_last_chapter_s"] == pytest.approx(20.0)
-    shares = fig["shares"]
+    assert fig.chapters_rendered == 2 and fig.video_seconds == 31.0
+    assert fig.rtf == pytest.approx(100 / 31)
+    assert fig.packaging_after_last_chapter_s == pytest.approx(20.0)
+    shares = fig.shares
     assert shares["assembly"] == pytest.approx(0.2)
     # 80 s before the last chapter finished, 82 worker-seconds (1 s start-up each): tex is 10 of them
     assert shares["tex"] == pytest.approx(0.8 * 10 / 82, abs=1e-4)
     assert shares["frames"] == pytest.approx(0.8 * 40 / 82, abs=1e-4)
     assert shares["startup"] == pytest.approx(0.8 * 2 / 82, abs=1e-4) and shares["other"] == pytest.approx(0, abs=1e-4)
     assert sum(shares.values()) == pytest.approx(1.0, abs=1e-3)
-    assert fig["encode_cpu_share"] == pytest.approx(0.2) and fig["peak_mib_per_worker"] == 900.0
-    assert fig["upload_mb"] == pytest.approx(3.0)
+    assert fig.encode_cpu_share == pytest.approx(0.2) and fig.peak_mib_per_worker == 900.0
+    assert fig.upload_mb == pytest.approx(3.0)
 
 
 def test_bench_main_runs_sections_alone_and_fills_the_targets(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from production import lifetime
+from production.bench.figures import QualitySample, QualitySummary
 from production.probe import frame_count_and_rate
 
 LOSSLESS_ENV = {"MLE2MAP_LOSSLESS": "1"}
@@ -53,9 +54,9 @@ def plan_sample(plays: list[tuple[float, float]], seconds: float) -> tuple[int, 
     return chosen[0], chosen[-1]
 
 
-def chapter_sample(module: str, scene: str, size: tuple[int, int, int], media: Path, seconds: float) -> dict:
+def chapter_sample(module: str, scene: str, size: tuple[int, int, int], media: Path, seconds: float) -> QualitySample:
     """Render the middle ``seconds`` of a chapter with the delivery and the lossless encode and compare them."""
-    from production.bench import run_child
+    from production.bench.run import run_child
 
     plays = run_child("plays", module, scene, size, media)["plays"]
     first, last = plan_sample([tuple(p) for p in plays], seconds)
@@ -66,19 +67,21 @@ def chapter_sample(module: str, scene: str, size: tuple[int, int, int], media: P
         result = run_child("timed", module, scene, size, media, env=env, plays=(first, last),
                            keep=keep / f"{name}.mp4")
         files[name] = Path(result["kept"])
-    figures = compare(files["delivery"], files["lossless"])
+    compared = compare(files["delivery"], files["lossless"])
     start, end = plays[first][0], plays[last][1]
-    figures.update(first_play=first, last_play=last, start_s=round(start, 3), end_s=round(end, 3),
-                   delivery_bytes=files["delivery"].stat().st_size, lossless_bytes=files["lossless"].stat().st_size)
-    figures["delivery_mbps"] = 8e-6 * figures["delivery_bytes"] / max(end - start, 1e-9)
+    delivery_bytes = files["delivery"].stat().st_size
+    sample = QualitySample(ssim=compared["ssim"], psnr_db=compared["psnr_db"], frames=int(compared["frames"]),
+                           first_play=first, last_play=last, start_s=round(start, 3), end_s=round(end, 3),
+                           delivery_bytes=delivery_bytes, lossless_bytes=files["lossless"].stat().st_size,
+                           delivery_mbps=8e-6 * delivery_bytes / max(end - start, 1e-9))
     for path in files.values():
         path.unlink(missing_ok=True)
-    return figures
+    return sample
 
 
-def summary(per_chapter: dict[str, dict]) -> dict[str, object]:
+def summary(per_chapter: dict[str, QualitySample]) -> QualitySummary:
     """Minimum SSIM and PSNR over the chapters, and whether every chapter meets the SSIM target."""
-    ssims = [c["ssim"] for c in per_chapter.values()]
-    psnrs = [c["psnr_db"] for c in per_chapter.values()]
-    return {"min_ssim": min(ssims, default=math.nan), "min_psnr_db": min(psnrs, default=math.nan),
-            "ssim_target": SSIM_TARGET, "met": bool(ssims) and min(ssims) >= SSIM_TARGET}
+    ssims = [c.ssim for c in per_chapter.values()]
+    psnrs = [c.psnr_db for c in per_chapter.values()]
+    return QualitySummary(min_ssim=min(ssims, default=math.nan), min_psnr_db=min(psnrs, default=math.nan),
+                          ssim_target=SSIM_TARGET, met=bool(ssims) and min(ssims) >= SSIM_TARGET)

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from production import lifetime
+from production.bench.figures import VideoFigures, VideoRun
 from production.config import ROOT
 from production.rendering import cache
 from production.rendering.stages import STAGES
@@ -80,7 +81,7 @@ def upload_file(media: Path, quality: str) -> tuple[Path, float] | None:
     return video, float(duration)
 
 
-def run_figures(media: Path, quality: str, run: dict[str, float]) -> dict:
+def run_figures(media: Path, quality: str, run: dict[str, float]) -> VideoRun:
     """Figures of one finished run in ``media``: real-time factor, the share of its wall time per stage, the
     packaging after the last chapter, CPU, peak memory per worker and the upload file.
 
@@ -105,29 +106,27 @@ def run_figures(media: Path, quality: str, run: dict[str, float]) -> dict:
     worker_cpu = sum(e.stages.get("cpu_s", 0.0) for e in fresh.values())
     upload = upload_file(media, quality)
     duration = upload[1] if upload else sum(e.duration for e in mine.values())
-    figures: dict[str, object] = {
-        "wall_s": round(wall, 2), "video_seconds": round(duration, 2), "rtf": wall / duration if duration else None,
-        "chapters_rendered": len(fresh), "packaging_after_last_chapter_s": round(packaging, 2),
-        "packaging_share": shares["assembly"], "shares": {k: round(v, 4) for k, v in shares.items()},
-        "stage_seconds": {k: round(v, 2) for k, v in sums.items()},
-        "encode_cpu_s": round(encode_cpu, 2), "worker_cpu_s": round(worker_cpu, 2),
-        "encode_cpu_share": encode_cpu / worker_cpu if worker_cpu else None, "cpu_s": round(run["cpu_s"], 2),
-        "peak_mib_per_worker": max((e.stages.get("peak_mib", 0.0) for e in fresh.values()), default=None),
-        "per_chapter": {slug: {"render_s": e.render_seconds, "video_s": round(e.duration, 2), **e.stages}
-                        for slug, e in sorted(fresh.items())},
-    }
-    if upload is not None:
-        figures.update(upload_file=str(upload[0]), upload_mb=upload[0].stat().st_size / 1e6)
-    return figures
+    upload_path, upload_mb = (str(upload[0]), upload[0].stat().st_size / 1e6) if upload else (None, None)
+    return VideoRun(
+        wall_s=round(wall, 2), video_seconds=round(duration, 2), rtf=wall / duration if duration else None,
+        chapters_rendered=len(fresh), packaging_after_last_chapter_s=round(packaging, 2),
+        packaging_share=shares["assembly"], shares={k: round(v, 4) for k, v in shares.items()},
+        stage_seconds={k: round(v, 2) for k, v in sums.items()},
+        encode_cpu_s=round(encode_cpu, 2), worker_cpu_s=round(worker_cpu, 2),
+        encode_cpu_share=encode_cpu / worker_cpu if worker_cpu else None, cpu_s=round(run["cpu_s"], 2),
+        peak_mib_per_worker=max((e.stages.get("peak_mib", 0.0) for e in fresh.values()), default=None),
+        per_chapter={slug: {"render_s": e.render_seconds, "video_s": round(e.duration, 2), **e.stages}
+                     for slug, e in sorted(fresh.items())},
+        upload_file=upload_path, upload_mb=upload_mb)
 
 
-def video_figures(quality: str, jobs: int, media: Path, voice: str = "", chapters: str = "") -> dict:
+def video_figures(quality: str, jobs: int, media: Path, voice: str = "", chapters: str = "") -> VideoFigures:
     """Cold, warm (``--force``) and unchanged runs of ``make video`` at ``quality`` in ``media`` (emptied)."""
     shutil.rmtree(media, ignore_errors=True)
     media.mkdir(parents=True)
-    result: dict[str, object] = {"quality": quality, "jobs": jobs, "voice": voice or "video.toml"}
+    runs = {}
     for name, force in (("cold", False), ("warm", True), ("rerun", False)):
         print(f"  make video at {quality}, {name}", flush=True)
         run = timed_run(command(quality, jobs, force, voice, chapters), media)
-        result[name] = run_figures(media, quality, run)
-    return result
+        runs[name] = run_figures(media, quality, run)
+    return VideoFigures(quality=quality, jobs=jobs, voice=voice or "video.toml", **runs)

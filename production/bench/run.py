@@ -33,9 +33,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from production import lifetime
+from production.bench.figures import ChapterFigures, FrameCosts, QualityFigures, Results, VideoFigures
 from production.config import ROOT
 
 RESULTS = ROOT / "benchmarks" / "results.json"
@@ -201,45 +203,39 @@ def _median(values: list[float]) -> float:
 
 
 def chapter_figures(module: str, scene: str, slug: str, size: tuple[int, int, int], runs: int,
-                    media: Path, limit: bool = True, baseline: bool = False) -> dict:
+                    media: Path, limit: bool = True, baseline: bool = False) -> ChapterFigures:
     """Medians over ``runs`` timed renders of one chapter, and its frame limit from one recorded render."""
     chapter_media = media / slug
     _seed_tex(slug, chapter_media)
     timed = [run_child("timed", module, scene, size, chapter_media, baseline=baseline) for _ in range(runs)]
     frames = timed[0]["frames"]
-    fig: dict[str, object] = {"frames": frames, "file_frames": timed[0]["file_frames"], "runs": runs,
-                              "video_seconds": frames / size[2]}
     wall = _median([t["wall"] for t in timed])
-    fig["wall_s"] = wall
-    fig["fps"] = frames / wall
-    fig["rtf"] = wall / (frames / size[2])
-    fig["peak_mib"] = max(t["peak_mib"] for t in timed)
-    fig["cpu_ms_per_frame"] = 1e3 * _median([t["cpu"] for t in timed]) / frames
-    fig["init_s"] = _median([t["init"] for t in timed])
+    cpu_ms_per_frame = 1e3 * _median([t["cpu"] for t in timed]) / frames
     stages = {}
     for key in timed[0]["stages"]:
         stages[key] = 1e3 * _median([t["stages"][key] for t in timed]) / frames
     stages["interpolate"] = stages["animate"] - stages["updaters"]
     total = 1e3 * wall / frames
-    fig["ms_per_frame"] = {"total": total, "updaters_mathcore": stages["updaters"],
-                           "interpolate": stages["interpolate"], "raster": stages["raster"],
-                           "encode_thread": stages["encode"], "encode_cpu": stages["encode_cpu"],
-                           "encode_wait": stages["encode_wait"], "begin": stages["begin"],
-                           "other": total - stages["animate"] - stages["raster"] - stages["encode_wait"]
-                           - stages["begin"]}
+    costs = FrameCosts(total=total, updaters_mathcore=stages["updaters"], interpolate=stages["interpolate"],
+                       raster=stages["raster"], encode_thread=stages["encode"], encode_cpu=stages["encode_cpu"],
+                       encode_wait=stages["encode_wait"], begin=stages["begin"],
+                       other=total - stages["animate"] - stages["raster"] - stages["encode_wait"] - stages["begin"])
+    limits: dict[str, float | int] = {}
     if limit:
         rec = run_child("record", module, scene, size, chapter_media, replays=runs, baseline=baseline)
-        limit_s = _median(rec["replays"])
-        fig["limit_ms_per_frame"] = 1e3 * limit_s / rec["replay_frames"]
-        fig["limit_ratio"] = (1e3 * wall / frames) / fig["limit_ms_per_frame"]
-        fig["limit_cpu_ms_per_frame"] = 1e3 * _median(rec["replay_cpu"]) / rec["replay_frames"]
-        fig["limit_cpu_ratio"] = fig["cpu_ms_per_frame"] / fig["limit_cpu_ms_per_frame"]
-        fig["limit_frames"] = rec["replay_frames"]
-        fig["snapshot_mib"] = rec["snapshot_mib"]
-    return fig
+        limit_ms = 1e3 * _median(rec["replays"]) / rec["replay_frames"]
+        limit_cpu_ms = 1e3 * _median(rec["replay_cpu"]) / rec["replay_frames"]
+        limits = {"limit_ms_per_frame": limit_ms, "limit_ratio": total / limit_ms,
+                  "limit_cpu_ms_per_frame": limit_cpu_ms, "limit_cpu_ratio": cpu_ms_per_frame / limit_cpu_ms,
+                  "limit_frames": rec["replay_frames"], "snapshot_mib": rec["snapshot_mib"]}
+    return ChapterFigures(frames=frames, file_frames=timed[0]["file_frames"], runs=runs,
+                          video_seconds=frames / size[2], wall_s=wall, fps=frames / wall,
+                          rtf=wall / (frames / size[2]), peak_mib=max(t["peak_mib"] for t in timed),
+                          cpu_ms_per_frame=cpu_ms_per_frame, init_s=_median([t["init"] for t in timed]),
+                          ms_per_frame=costs, **limits)
 
 
-def quality_figures(chosen: list, size: tuple[int, int, int], media: Path, seconds: float) -> dict:
+def quality_figures(chosen: list, size: tuple[int, int, int], media: Path, seconds: float) -> QualityFigures:
     """SSIM/PSNR of each chapter's middle ``seconds`` against the lossless render of the same frames."""
     from production.bench import encode_quality
     per_chapter = {}
@@ -247,8 +243,8 @@ def quality_figures(chosen: list, size: tuple[int, int, int], media: Path, secon
         print(f"  {ch.slug}: delivery and lossless sample", flush=True)
         _seed_tex(ch.slug, media / ch.slug)
         per_chapter[ch.slug] = encode_quality.chapter_sample(ch.module, ch.scene, size, media / ch.slug, seconds)
-    return {"size": list(size), "sample_seconds": seconds, "chapters": per_chapter,
-            "summary": encode_quality.summary(per_chapter)}
+    return QualityFigures(size=list(size), sample_seconds=seconds, chapters=per_chapter,
+                          summary=encode_quality.summary(per_chapter))
 
 
 def pacing_figures(slugs: list[str], folder: Path) -> dict:
@@ -281,8 +277,8 @@ def scaling_figures(module: str, scene: str, slug: str, runs: int, media: Path, 
     rows = {}
     for fps in rates:
         fig = chapter_figures(module, scene, slug, (width, height, fps), runs, media, limit=False)
-        rows[str(fps)] = {"frames": fig["frames"], "wall_s": fig["wall_s"],
-                          "ms_per_frame": fig["ms_per_frame"]["total"], "init_s": fig["init_s"]}
+        rows[str(fps)] = {"frames": fig.frames, "wall_s": fig.wall_s, "ms_per_frame": fig.ms_per_frame.total,
+                          "init_s": fig.init_s}
     base = rows[str(rates[0])]
     for row in rows.values():
         row["wall_vs_frames"] = (row["wall_s"] / base["wall_s"]) / (row["frames"] / base["frames"])
@@ -299,13 +295,12 @@ def _fmt(value: object, spec: str = ".2f") -> str:
     return "-" if value is None else format(value, spec)
 
 
-def table(results: dict) -> str:
+def table(results: Results) -> str:
     """Plain-text tables of the figures in ``results`` (what `make bench` prints and the README shows)."""
     lines = []
-    video = results.get("video")
-    for quality, row in (video.items() if isinstance(video, dict) else ()):
+    for quality, row in (results.video or {}).items():
         lines += _video_lines(quality, row)
-    chapters = results.get("chapters", {})
+    chapters, other = results.chapters, results.other
     if chapters:
         head = ("chapter", "frames", "fps", "x real", "peak MiB", "ms/frame", "cpu ms", "upd+math", "interp",
                 "raster", "encode", "limit", "ratio", "cpu ratio")
@@ -313,23 +308,21 @@ def table(results: dict) -> str:
         entries = []
         for slug, c in chapters.items():
             entries.append((slug, c))
-            if "stock" in c:
-                entries.append((f"{slug} (stock)", c["stock"]))
+            if c.stock is not None:
+                entries.append((f"{slug} (stock)", c.stock))
         for slug, c in entries:
-            ms = c["ms_per_frame"]
-            rows.append((slug, str(c["frames"]), _fmt(c["fps"], ".1f"), _fmt(c["rtf"]), _fmt(c["peak_mib"], ".0f"),
-                         _fmt(ms["total"], ".1f"), _fmt(c.get("cpu_ms_per_frame"), ".1f"),
-                         _fmt(ms["updaters_mathcore"], ".1f"),
-                         _fmt(ms["interpolate"], ".1f"), _fmt(ms["raster"], ".1f"), _fmt(ms["encode_thread"], ".1f"),
-                         _fmt(c.get("limit_ms_per_frame"), ".1f"), _fmt(c.get("limit_ratio")),
-                         _fmt(c.get("limit_cpu_ratio"))))
+            ms = c.ms_per_frame
+            rows.append((slug, str(c.frames), _fmt(c.fps, ".1f"), _fmt(c.rtf), _fmt(c.peak_mib, ".0f"),
+                         _fmt(ms.total, ".1f"), _fmt(c.cpu_ms_per_frame, ".1f"), _fmt(ms.updaters_mathcore, ".1f"),
+                         _fmt(ms.interpolate, ".1f"), _fmt(ms.raster, ".1f"), _fmt(ms.encode_thread, ".1f"),
+                         _fmt(c.limit_ms_per_frame, ".1f"), _fmt(c.limit_ratio), _fmt(c.limit_cpu_ratio)))
         widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
         for i, r in enumerate(rows):
             lines.append("  ".join(cell.rjust(w) if j else cell.ljust(w) for j, (cell, w) in
                                    enumerate(zip(r, widths, strict=True))))
             if i == 0:
                 lines.append("  ".join("-" * w for w in widths))
-    scaling = results.get("scaling")
+    scaling = other.get("scaling")
     if scaling:
         lines.append(f"scaling of {scaling['chapter']} at {scaling['size'][0]}x{scaling['size'][1]}:")
         for fps, row in scaling["rows"].items():
@@ -337,49 +330,50 @@ def table(results: dict) -> str:
                          f"{row['ms_per_frame']:.1f} ms/frame, wall/frames vs lowest rate {row['wall_vs_frames']:.2f}")
     from production.bench.voice import voice_table
 
-    lines += voice_table({k: v for k, v in results.get("voice", {}).items() if k != "measured"})
-    lines += _quality_lines(results.get("quality"))
-    lines += _pacing_lines(results.get("pacing"))
-    if results.get("memory_4k"):
-        m = results["memory_4k"]
+    lines += voice_table({k: v for k, v in other.get("voice", {}).items() if k != "measured"})
+    lines += _quality_lines(results.quality)
+    lines += _pacing_lines(other.get("pacing"))
+    if other.get("memory_4k"):
+        m = other["memory_4k"]
         lines.append(f"4K: {m['chapter']} peak {m['peak_mib']:.0f} MiB ({m['frames']} frames in {m['wall_s']:.0f} s)")
     from production.bench.targets import format_table
 
-    if results.get("targets_table"):
-        lines += ["", "targets (issues #12, #13):", format_table(results["targets_table"])]
+    if other.get("targets_table"):
+        lines += ["", "targets (issues #12, #13):", format_table(other["targets_table"])]
     return "\n".join(lines)
 
 
-def _video_lines(quality: str, row: dict) -> list[str]:
+def _video_lines(quality: str, row: VideoFigures) -> list[str]:
     lines = []
     for name in ("cold", "warm", "rerun"):
-        fig = row.get(name)
+        fig = row.run(name)
         if not fig:
             continue
-        rtf = "-" if fig.get("rtf") is None else f"{fig['rtf']:.2f}x"
-        shares = " ".join(f"{k} {v:.0%}" for k, v in fig["shares"].items())
-        upload = f", upload {fig['upload_mb']:.0f} MB" if "upload_mb" in fig else ""
-        lines.append(f"make video @{quality} {name}: {fig['wall_s']:.0f} s for {fig['video_seconds']:.0f} s of video "
-                     f"({rtf}), {fig['chapters_rendered']} chapters rendered, packaging after the last chapter "
-                     f"{fig['packaging_after_last_chapter_s']:.0f} s{upload}")
-        if fig["chapters_rendered"]:
-            peak = fig.get("peak_mib_per_worker") or 0.0
-            lines.append(f"    shares of the run: {shares}; encode CPU {fig['encode_cpu_s']:.0f} s of "
-                         f"{fig['worker_cpu_s']:.0f} s in the workers; peak {peak:.0f} MiB per worker")
+        rtf = "-" if fig.rtf is None else f"{fig.rtf:.2f}x"
+        shares = " ".join(f"{k} {v:.0%}" for k, v in fig.shares.items())
+        upload = f", upload {fig.upload_mb:.0f} MB" if fig.upload_mb is not None else ""
+        lines.append(f"make video @{quality} {name}: {fig.wall_s:.0f} s for {fig.video_seconds:.0f} s of video "
+                     f"({rtf}), {fig.chapters_rendered} chapters rendered, packaging after the last chapter "
+                     f"{fig.packaging_after_last_chapter_s:.0f} s{upload}")
+        if fig.chapters_rendered:
+            peak = fig.peak_mib_per_worker or 0.0
+            lines.append(f"    shares of the run: {shares}; encode CPU {fig.encode_cpu_s:.0f} s of "
+                         f"{fig.worker_cpu_s:.0f} s in the workers; peak {peak:.0f} MiB per worker")
     return lines
 
 
-def _quality_lines(quality: dict | None) -> list[str]:
-    if not quality or not quality.get("chapters"):
+def _quality_lines(quality: QualityFigures | None) -> list[str]:
+    if not quality or not quality.chapters or not quality.size or quality.summary is None:
         return []
-    lines = [f"delivery encode vs lossless, {quality['sample_seconds']:g} s around the middle of each chapter "
-             f"at {quality['size'][0]}x{quality['size'][1]}@{quality['size'][2]}:"]
-    for slug, c in quality["chapters"].items():
-        lines.append(f"  {slug:<24} SSIM {c['ssim']:.5f}  PSNR {c['psnr_db']:6.2f} dB  {c['frames']:>5} frames  "
-                     f"{c['delivery_mbps']:.2f} Mbit/s")
-    summary = quality["summary"]
-    lines.append(f"  worst: SSIM {summary['min_ssim']:.5f}, PSNR {summary['min_psnr_db']:.2f} dB "
-                 f"(target SSIM >= {summary['ssim_target']})")
+    width, height, fps = quality.size
+    lines = [f"delivery encode vs lossless, {quality.sample_seconds:g} s around the middle of each chapter "
+             f"at {width}x{height}@{fps}:"]
+    for slug, c in quality.chapters.items():
+        lines.append(f"  {slug:<24} SSIM {c.ssim:.5f}  PSNR {c.psnr_db:6.2f} dB  {c.frames:>5} frames  "
+                     f"{c.delivery_mbps:.2f} Mbit/s")
+    summary = quality.summary
+    lines.append(f"  worst: SSIM {summary.min_ssim:.5f}, PSNR {summary.min_psnr_db:.2f} dB "
+                 f"(target SSIM >= {summary.ssim_target})")
     return lines
 
 
@@ -399,11 +393,9 @@ def _pacing_lines(pacing_results: dict | None) -> list[str]:
     return lines
 
 
-def write_results(results: dict, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(results, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+def write_results(results: Results, path: Path) -> None:
+    """``results`` to ``path``, atomically (:meth:`Results.to_file`)."""
+    results.to_file(path)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -511,53 +503,49 @@ def main(argv: list[str] | None = None) -> int:
 
     for quality in qualities:
         preset(quality)
-    results: dict[str, object] = {}
-    if args.update and args.out.is_file():
-        results = json.loads(args.out.read_text(encoding="utf-8"))
+    results = Results.from_file(args.out) if args.update and args.out.is_file() else Results()
     section = {"machine": machine(), "size": list(size), "runs": runs,
                "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-    results.pop("targets", None)  # the old target dict; targets_table replaces it
-    results.update(section)
+    other = results.other
+    other.pop("targets", None)  # the old target dict; targets_table replaces it
+    other.update(section)
     started = time.perf_counter()
-    chapters: dict[str, dict] = results.setdefault("chapters", {}) if args.update else {}
-    results["chapters"] = chapters
     for ch in [] if "chapters" in skipped else chosen:
         print(f"chapter {ch.slug} at {size[0]}x{size[1]}@{size[2]} ({runs} run(s))", flush=True)
-        chapters[ch.slug] = chapter_figures(ch.module, ch.scene, ch.slug, size, runs, args.media,
-                                            limit=not args.no_limit)
-        chapters[ch.slug]["measured"] = section
+        fig = replace(chapter_figures(ch.module, ch.scene, ch.slug, size, runs, args.media, limit=not args.no_limit),
+                      measured=section)
         if args.compare:
             print("  the same with stock Manim (--compare)", flush=True)
-            chapters[ch.slug]["stock"] = chapter_figures(ch.module, ch.scene, ch.slug, size, runs, args.media,
-                                                         limit=not args.no_limit, baseline=True)
+            fig = replace(fig, stock=chapter_figures(ch.module, ch.scene, ch.slug, size, runs, args.media,
+                                                     limit=not args.no_limit, baseline=True))
+        results.chapters[ch.slug] = fig
         write_results(results, args.out)
     if "scaling" not in skipped:
         ch = by_slug(SCALING_CHAPTER)
         print(f"scaling {ch.slug} at {SCALING_FPS} fps", flush=True)
-        results["scaling"] = scaling_figures(ch.module, ch.scene, ch.slug, runs, args.media, size[0], size[1])
-        results["scaling"]["measured"] = section
+        other["scaling"] = {**scaling_figures(ch.module, ch.scene, ch.slug, runs, args.media, size[0], size[1]),
+                            "measured": section}
         write_results(results, args.out)
     if "voice" not in skipped:
         from production.bench.voice import voice_figures
 
         print("voice figures (piper and espeak, empty caches)", flush=True)
-        results["voice"] = {**voice_figures([ch.slug for ch in chosen], args.media), "measured": section}
+        other["voice"] = {**voice_figures([ch.slug for ch in chosen], args.media), "measured": section}
         write_results(results, args.out)
     if "video" not in skipped:
         from production.bench.pipeline import video_figures
 
-        video = results.get("video") if args.update and isinstance(results.get("video"), dict) else {}
-        results["video"] = video
+        results.video = results.video if args.update and results.video is not None else {}
         only = ",".join(ch.slug for ch in whole) if args.video_chapters or args.quick else ""
         for quality in qualities:
             print(f"whole video at {quality}: make video cold, warm (--force), unchanged", flush=True)
-            video[quality] = {**video_figures(quality, args.jobs, args.media / "video" / quality, args.video_voice,
-                                              only), "measured": section}
+            results.video[quality] = replace(video_figures(quality, args.jobs, args.media / "video" / quality,
+                                                           args.video_voice, only), measured=section)
             write_results(results, args.out)
     if "quality" not in skipped:
         print(f"quality: {sample_seconds:g} s of each chapter, delivery encode against lossless", flush=True)
-        results["quality"] = {**quality_figures(whole, quality_size, args.media / "quality", sample_seconds),
-                              "measured": section}
+        results.quality = replace(quality_figures(whole, quality_size, args.media / "quality", sample_seconds),
+                                  measured=section)
         write_results(results, args.out)
     if "pacing" not in skipped:
         folder = args.pacing_dir or next((d for d in (args.media / "video" / "hd" / "render" / "hd",
@@ -566,22 +554,22 @@ def main(argv: list[str] | None = None) -> int:
             print("pacing: no hd chapter renders to measure (run the video section or give --pacing-dir)")
         else:
             print(f"pacing of the chapter renders in {folder}", flush=True)
-            results["pacing"] = {**pacing_figures([ch.slug for ch in whole], folder), "measured": section}
+            other["pacing"] = {**pacing_figures([ch.slug for ch in whole], folder), "measured": section}
             write_results(results, args.out)
     if "4k" not in skipped:
         ch = by_slug(args.memory_4k_chapter)
         print(f"peak memory of {ch.slug} at 3840x2160@60", flush=True)
-        results["memory_4k"] = {**memory_4k_figures(ch, args.media / "4k"), "measured": section}
+        other["memory_4k"] = {**memory_4k_figures(ch, args.media / "4k"), "measured": section}
         write_results(results, args.out)
     from production.bench.targets import targets_table
 
-    results["targets_table"] = targets_table(results)
-    results["machine"]["load_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    results["bench_seconds"] = time.perf_counter() - started
+    other["targets_table"] = targets_table(results)
+    other["machine"]["load_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    other["bench_seconds"] = time.perf_counter() - started
     write_results(results, args.out)
     print()
     print(table(results))
-    print(f"\n{args.out} written in {results['bench_seconds']:.0f} s")
+    print(f"\n{args.out} written in {other['bench_seconds']:.0f} s")
     return 0
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from production.bench.figures import QualitySummary, Results
+
 #: What a row reads from the results: (now, met), met None when it cannot be judged; None when not measured.
 Found = tuple[str, bool | None] | None
 
@@ -15,57 +17,53 @@ LIMIT_CHAPTERS = ("ch03_likelihood", "ch05_prior", "ch07_algebra")
 GIB = 1024.0
 
 
-def _hd(results: dict, run: str) -> dict | None:
-    video = results.get("video")
-    if isinstance(video, dict) and isinstance(video.get("hd"), dict):
-        return video["hd"].get(run)
-    return None
+def _summary(results: Results) -> QualitySummary | None:
+    return results.quality.summary if results.quality else None
 
 
-def _rtf(run: str, limit: float) -> Callable[[dict], Found]:
-    def row(results: dict) -> Found:
-        fig = _hd(results, run)
-        if not fig or fig.get("rtf") is None:
+def _rtf(run: str, limit: float) -> Callable[[Results], Found]:
+    def row(results: Results) -> Found:
+        fig = results.hd_run(run)
+        if not fig or fig.rtf is None:
             return None
-        return f"{fig['rtf']:.2f}x ({fig['wall_s']:.0f} s for {fig['video_seconds']:.0f} s)", fig["rtf"] <= limit
+        return f"{fig.rtf:.2f}x ({fig.wall_s:.0f} s for {fig.video_seconds:.0f} s)", fig.rtf <= limit
     return row
 
 
-def _packaging(results: dict) -> Found:
-    runs = [(name, _hd(results, name)) for name in ("cold", "warm")]
+def _packaging(results: Results) -> Found:
+    runs = [(name, results.hd_run(name)) for name in ("cold", "warm")]
     runs = [(name, fig) for name, fig in runs if fig]
     if not runs:
         return None
-    text = ", ".join(f"{name} {fig['packaging_share']:.1%} ({fig['packaging_after_last_chapter_s']:.0f} s)"
+    text = ", ".join(f"{name} {fig.packaging_share:.1%} ({fig.packaging_after_last_chapter_s:.0f} s)"
                      for name, fig in runs)
-    return text, all(fig["packaging_share"] <= 0.05 for _, fig in runs)
+    return text, all(fig.packaging_share <= 0.05 for _, fig in runs)
 
 
-def _upload(results: dict) -> Found:
-    fig = _hd(results, "cold") or _hd(results, "warm")
-    quality = results.get("quality", {}).get("summary")
-    if not fig or "upload_mb" not in fig:
+def _upload(results: Results) -> Found:
+    fig = results.hd_run("cold") or results.hd_run("warm")
+    quality = _summary(results)
+    if not fig or fig.upload_mb is None:
         return None
-    minutes = fig["video_seconds"] / 60
-    text = f"{fig['upload_mb']:.0f} MB for {minutes:.1f} min"
+    minutes = fig.video_seconds / 60
+    text = f"{fig.upload_mb:.0f} MB for {minutes:.1f} min"
     if not quality:
         return text + ", SSIM not measured", None
-    text += f", worst chapter SSIM {quality['min_ssim']:.4f}"
-    return text, fig["upload_mb"] <= 150 and quality["min_ssim"] >= 0.995
+    text += f", worst chapter SSIM {quality.min_ssim:.4f}"
+    return text, fig.upload_mb <= 150 and quality.min_ssim >= 0.995
 
 
-def _ssim(results: dict) -> Found:
-    quality = results.get("quality", {}).get("summary")
+def _ssim(results: Results) -> Found:
+    quality = _summary(results)
     if not quality:
         return None
-    return (f"min SSIM {quality['min_ssim']:.4f}, min PSNR {quality['min_psnr_db']:.1f} dB",
-            quality["min_ssim"] >= 0.995)
+    return f"min SSIM {quality.min_ssim:.4f}, min PSNR {quality.min_psnr_db:.1f} dB", quality.min_ssim >= 0.995
 
 
-def _cpu_ratio(results: dict) -> Found:
-    chapters = results.get("chapters", {})
-    found = {slug: chapters[slug]["limit_cpu_ratio"] for slug in LIMIT_CHAPTERS
-             if "limit_cpu_ratio" in chapters.get(slug, {})}
+def _cpu_ratio(results: Results) -> Found:
+    chapters = results.chapters
+    found = {slug: chapters[slug].limit_cpu_ratio for slug in LIMIT_CHAPTERS
+             if slug in chapters and chapters[slug].limit_cpu_ratio is not None}
     if not found:
         return None
     text = ", ".join(f"{slug[:4]} {ratio:.2f}" for slug, ratio in found.items())
@@ -74,24 +72,24 @@ def _cpu_ratio(results: dict) -> Found:
     return text, max(found.values()) <= 1.15 and len(found) == len(LIMIT_CHAPTERS)
 
 
-def _peak_hd(results: dict) -> Found:
-    peaks = [fig["peak_mib_per_worker"] for fig in (_hd(results, "cold"), _hd(results, "warm"))
-             if fig and fig.get("peak_mib_per_worker")]
+def _peak_hd(results: Results) -> Found:
+    peaks = [fig.peak_mib_per_worker for fig in (results.hd_run("cold"), results.hd_run("warm"))
+             if fig and fig.peak_mib_per_worker]
     if not peaks:
         return None
     return f"{max(peaks) / GIB:.2f} GiB (largest chapter worker, make video hd)", max(peaks) < GIB
 
 
-def _peak_4k(results: dict) -> Found:
-    fig = results.get("memory_4k")
+def _peak_4k(results: Results) -> Found:
+    fig = results.other.get("memory_4k")
     if not fig:
         return None
     return f"{fig['peak_mib'] / GIB:.2f} GiB ({fig['chapter']} at 3840x2160@60)", fig["peak_mib"] < 2 * GIB
 
 
-def _pacing(key: str) -> Callable[[dict], Found]:
-    def row(results: dict) -> Found:
-        chapters = results.get("pacing", {}).get("chapters", {})
+def _pacing(key: str) -> Callable[[Results], Found]:
+    def row(results: Results) -> Found:
+        chapters = (results.other.get("pacing") or {}).get("chapters", {})
         if not chapters:
             return None
         ok = [slug for slug, c in chapters.items() if c[key]]
@@ -105,7 +103,7 @@ def _pacing(key: str) -> Callable[[dict], Found]:
 
 
 #: (figure, before as the issues quote it, target, how "now" and "met" are read from the results)
-ROWS: tuple[tuple[str, str, str, Callable[[dict], Found]], ...] = (
+ROWS: tuple[tuple[str, str, str, Callable[[Results], Found]], ...] = (
     ("make video hd, cold start / video duration", "1.88x", "<= 0.9x", _rtf("cold", 0.9)),
     ("make video hd, warm (--force) / video duration", "about 1.2x", "<= 0.6x", _rtf("warm", 0.6)),
     ("packaging after the last chapter, share of the run", "48%", "<= 5%", _packaging),
@@ -119,7 +117,7 @@ ROWS: tuple[tuple[str, str, str, Callable[[dict], Found]], ...] = (
 )
 
 
-def targets_table(results: dict) -> list[dict[str, object]]:
+def targets_table(results: Results) -> list[dict[str, object]]:
     """One row per target: figure, before, now, target, met (None when not measured)."""
     rows = []
     for figure, before, target, read in ROWS:
