@@ -73,7 +73,7 @@ class FittingLineScene(ChapterScene):
         gloss.next_to(self.model, DOWN, buff=0.25, aligned_edge=LEFT)
         self.model_block = VGroup(self.model, gloss)
         self.model_block.move_to([RIGHT_COLUMN_X, 0, 0], aligned_edge=LEFT).to_edge(UP, buff=S.MARGIN + 0.3)
-        x_name, y_name = self.plot[1]
+        x_name, y_name = self.plot.x_label, self.plot.y_label
         with self.beat("scatter") as t:
             self.play(Create(self.plot), LaggedStart(*[GrowFromCenter(dot) for dot in self.dots], lag_ratio=0.2),
                       run_time=max(0.5, t.time_until_bookmark("size")))

@@ -183,8 +183,8 @@ class LikelihoodScene(ChapterScene):
         axes = self.bottom.axes
         axes.y_axis.remove(axes.y_axis.numbers)
         w_label = ctex("w").next_to(axes.x_axis.get_right(), RIGHT, buff=0.2)
-        self.bottom[1][0].next_to(axes, LEFT, buff=0.3)
-        self.bottom[1].add(w_label)
+        self.bottom.y_label.next_to(axes, LEFT, buff=0.3)
+        self.bottom.name_x(w_label)
         self.bottom.to_corner(DOWN + LEFT, buff=S.MARGIN).shift(RIGHT * 0.3)
         axes = self.bottom.axes
         self.ticks = VGroup(*[self.tick(i) for i in range(len(self.base))])

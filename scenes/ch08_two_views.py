@@ -97,7 +97,7 @@ class TwoViewsScene(ChapterScene):
     # -- layout ----------------------------------------------------------------------------------
     def panel(self, y_range: tuple[float, float, float], side: np.ndarray, title: str, formula) -> VGroup:
         plot = make_axes(PLOT_W, y_range, PANEL_W, PANEL_H, None, None)
-        plot[1].add(ctex("w", size=S.BODY_SIZE).next_to(plot.axes.x_axis, RIGHT, buff=0.15))
+        plot.name_x(ctex("w", size=S.BODY_SIZE).next_to(plot.axes.x_axis, RIGHT, buff=0.15))
         plot.set_x(side[0] * PANEL_X)
         plot.shift(UP * (PANEL_TOP - plot.axes.get_top()[1]))
         heading = label(title, S.HEADING_SIZE * 0.75, S.TEXT).set_y(HEADING_Y)

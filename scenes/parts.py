@@ -1,4 +1,5 @@
-"""Reusable visual parts: axes, array-driven curves, markers, readouts, a slider, the bell glyph.
+"""Reusable visual parts: axes with named labels (LabeledAxes), array-driven curves, markers, readouts, a
+slider, the bell glyph.
 
 Curves are plain VMobjects whose points are replaced from mathcore arrays (``set_data``), so an
 updater costs one vectorised numpy call per frame instead of rebuilding a plot.
@@ -65,6 +66,24 @@ def tick_decimals(axis_range: Sequence[float]) -> int:
     return 3
 
 
+class LabeledAxes(VGroup):
+    """Axes and their names: ``VGroup(axes, labels)`` with the parts named, ``.axes``, ``.x_label`` and
+    ``.y_label`` (None when the axis has no name); ``.labels`` holds the names in the order they were added."""
+
+    def __init__(self, axes: Axes, x_label: Mobject | None = None, y_label: Mobject | None = None) -> None:
+        self.axes, self.x_label, self.y_label = axes, x_label, y_label
+        self.labels = VGroup(*[m for m in (x_label, y_label) if m is not None])
+        super().__init__(axes, self.labels)
+
+    def name_x(self, mob: Mobject) -> Mobject:
+        """Make ``mob`` (already placed) the x axis's name, drawn after the names already there."""
+        if self.x_label is not None:
+            raise ValueError("this x axis already has a name")
+        self.x_label = mob
+        self.labels.add(mob)
+        return mob
+
+
 def make_axes(
     x_range: Sequence[float],
     y_range: Sequence[float],
@@ -73,8 +92,8 @@ def make_axes(
     x_label: str | Mobject | None = None,
     y_label: str | Mobject | None = None,
     numbers: bool = True,
-) -> VGroup:
-    """Muted axes with tick numbers and labels; returns VGroup(axes, labels) with ``.axes``.
+) -> LabeledAxes:
+    """Muted axes with tick numbers and labels, as a LabeledAxes (``.axes``, ``.x_label``, ``.y_label``).
 
     A label is either words (muted text: below the x axis, rotated left of the y axis) or a symbol (a
     one- or two-letter string set in TeX, or a ready Mobject such as a coloured ``p(w)``): at the end of
@@ -91,22 +110,20 @@ def make_axes(
         x_axis_config={"decimal_number_config": {"num_decimal_places": tick_decimals(x_range), "color": S.TEXT}},
         y_axis_config={"decimal_number_config": {"num_decimal_places": tick_decimals(y_range), "color": S.TEXT}},
     )
-    labels = VGroup()
+    x_name = y_name = None
     if x_label is not None:
         if is_symbol(x_label):
-            labels.add(axis_symbol(x_label).next_to(axes.x_axis, RIGHT, buff=0.2))
+            x_name = axis_symbol(x_label).next_to(axes.x_axis, RIGHT, buff=0.2)
         else:
-            labels.add(label(x_label, S.SMALL_SIZE, S.MUTED).next_to(axes.x_axis, DOWN, buff=0.45))
+            x_name = label(x_label, S.SMALL_SIZE, S.MUTED).next_to(axes.x_axis, DOWN, buff=0.45)
     if y_label is not None:
         if is_symbol(y_label):
-            labels.add(axis_symbol(y_label).next_to(axes.y_axis.get_top(), UP, buff=0.2))
+            y_name = axis_symbol(y_label).next_to(axes.y_axis.get_top(), UP, buff=0.2)
         else:
             words = label(y_label, S.SMALL_SIZE, S.MUTED).rotate(np.pi / 2)
             inside = x_range[0] < 0 < x_range[1]
-            labels.add(words.next_to(axes if inside else axes.y_axis, LEFT, buff=0.45))
-    group = VGroup(axes, labels)
-    group.axes = axes
-    return group
+            y_name = words.next_to(axes if inside else axes.y_axis, LEFT, buff=0.45)
+    return LabeledAxes(axes, x_name, y_name)
 
 
 def is_symbol(name: str | Mobject) -> bool:

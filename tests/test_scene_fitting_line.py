@@ -20,7 +20,7 @@ from tests.scene_harness import (
 
 #: (beat, bookmark, what the words after it name on screen), in narration order.
 CUES = [
-    ("scatter", "size", lambda s: s.plot[1][0]), ("scatter", "price", lambda s: s.plot[1][1]),
+    ("scatter", "size", lambda s: s.plot.x_label), ("scatter", "price", lambda s: s.plot.y_label),
     ("scatter", "model", lambda s: s.model), ("scatter", "gloss", lambda s: s.model_block[1]),
     ("too_low", "w", lambda s: s.line), ("too_low", "dollars", lambda s: s.dollars),
     ("too_low", "line", lambda s: s.line), ("too_low", "gaps", lambda s: s.residuals[0]),
