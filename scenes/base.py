@@ -3,7 +3,7 @@
 ``with self.beat("key") as t:`` starts a section named after the beat, speaks the beat's text from the
 chapter's narration script (or, silent, waits for the time the text would take), and exposes
 ``t.duration`` so animations take their timing from the words. On leaving the block the scene waits
-for whatever narration remains.
+for whatever narration remains. ``fade_all()`` clears the screen at a chapter's end.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from manim import Animation, ValueTracker, config, linear
+from manim import Animation, FadeOut, ValueTracker, config, linear
 from manim.constants import RendererType
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim_voiceover import VoiceoverScene
@@ -73,6 +73,8 @@ def _sentence_spans(tracker: object, text: str) -> list[tuple[str, float, float]
 MIN_CUE = 0.25
 #: A glide of a value ends this long before the beat's words do (s).
 GLIDE_TAIL = 0.3
+#: How long a chapter's closing fade to the background takes (s).
+FADE_ALL_TIME = 0.8
 
 
 class ChapterScene(VoiceoverScene):
@@ -181,3 +183,10 @@ class ChapterScene(VoiceoverScene):
                 value = start + share * (stop - start)
             self.play(tracker.animate(rate_func=linear).set_value(value), *cues[mark],
                       run_time=max(MIN_CUE, upto - now))
+
+    def fade_all(self, run_time: float = FADE_ALL_TIME) -> None:
+        """Fade out everything on screen (foreground mobjects too) in one play, leaving the scene empty."""
+        everything = list(dict.fromkeys([*self.mobjects, *self.foreground_mobjects]))
+        if everything:
+            self.play(FadeOut(*everything), run_time=run_time)
+        self.clear()

@@ -189,7 +189,7 @@ class ColdOpenScene(ChapterScene):
             self.play(pulse(*title[9:12]), run_time=1.0)
             self.wait_until_bookmark("l2")
             self.play(FadeIn(subtitle, shift=UP * 0.2), Create(self.motif), run_time=2.0)
-        self.play(FadeOut(VGroup(heading, self.motif)), run_time=0.8)
+        self.fade_all()
 
     def make_motif(self) -> VGroup:
         """Likelihood, prior and posterior of the house data over w: the story in one small picture."""

@@ -169,5 +169,4 @@ class FittingLineScene(ChapterScene):
             self.wait_until_bookmark("model")
             self.play(FadeIn(question[1], shift=UP * 0.1), self.residuals.animate.set_stroke(width=RESIDUAL_WIDTH * 2),
                       run_time=1.2)
-        self.play(FadeOut(VGroup(self.plot, self.dots, self.line, self.residuals, self.model_block,
-                                 self.readouts, question)), run_time=0.8)
+        self.fade_all()

@@ -305,10 +305,7 @@ class LikelihoodScene(ChapterScene):
             self.wait_until_bookmark("listens")
             self.play(FadeOut(ring), stroke_to(curve, 2), LaggedStart(*[pulse(d, scale=1.6) for d in self.dots],
                                                                        lag_ratio=0.15), run_time=1.5)
-        everything = VGroup(self.top, self.bottom, self.line, self.mle_line, self.dots, self.bells, self.ticks,
-                            self.thin, self.product_curve, self.mle_marker, self.product_dot, self.w_dot,
-                            self.readouts, self.equation, self.legend)
-        self.play(FadeOut(everything), run_time=0.8)
+        self.fade_all()
 
 
 def stroke_to(curve: VMobject, width: float) -> UpdateFromAlphaFunc:

@@ -198,6 +198,4 @@ class OverfittingScene(ChapterScene):
             self.play(flare(self.curve, widen=1.8), run_time=max(1.0, t.time_until_bookmark("wild") - 0.1))
             self.wait_until_bookmark("wild")
             self.play(pulse(*self.weights(), scale=1.3), run_time=1.2)
-        everything = VGroup(self.plot, self.dots, self.curve, self.model, self.panel, self.escape, self.fresh_dots,
-                            self.gaps, self.source, self.source_label, key)
-        self.play(FadeOut(everything), run_time=0.8)
+        self.fade_all()

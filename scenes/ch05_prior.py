@@ -124,5 +124,4 @@ class PriorScene(ChapterScene):
             self.play(pulse(noise[0], scale=1.4), run_time=0.8)
             self.at("doubt", FadeIn(belief, shift=UP * 0.2), *[pulse(p, scale=1.4) for p in self.sigma_parts()],
                     pulse(*self.slider.readout, scale=1.3), most=1.2)
-        self.play(FadeOut(VGroup(self.formula, self.plot, self.curve, self.slider, pair, self.peak_readout,
-                                 self.band_readout, self.near_zero)), run_time=0.8)
+        self.fade_all()

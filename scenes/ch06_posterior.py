@@ -197,7 +197,4 @@ class PosteriorScene(ChapterScene):
             self.at("back", pulse(*self.map_readout, scale=1.3), pulse(*self.mle_readout, scale=1.3),
                     until="wins", most=1.2)
             self.at("wins", pulse(*self.ratio_readout, scale=1.35), flare(self.like_curve, 2.0), most=1.2)
-        everything = VGroup(self.equation, self.plot, self.like_curve, self.prior_curve, self.post_curve,
-                            self.mle_marker, self.map_marker, self.rope, self.slider, self.mle_readout,
-                            self.map_readout, self.ratio_readout, self.legend)
-        self.play(FadeOut(everything), run_time=0.8)
+        self.fade_all()

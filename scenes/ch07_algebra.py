@@ -375,6 +375,4 @@ class AlgebraScene(ChapterScene):
             self.at("values", Create(box), FadeIn(values, shift=UP * 0.1), most=1.2)
             self.play(pulse(key_part(values, r"\lambda"), values[-1], scale=1.3),
                       pulse(key_part(eq, "lam"), scale=1.4), run_time=1.0)
-        self.play(FadeOut(VGroup(eq, brace, name, box, self.lam_def, values, floor, self.widths, self.plot,
-                                 self.total, self.lik_curve, self.prior_curve, self.walker, self.trail,
-                                 self.y_name)), run_time=0.8)
+        self.fade_all()

@@ -204,7 +204,4 @@ class TwoViewsScene(ChapterScene):
                     FadeOut(self.slider), FadeOut(self.sigma_readout), most=1.5, until="over")
             self.at("over", Write(identity), most=2.0, until="choose")
             self.at("choose", pulse(identity.submobjects[18], scale=1.6), flare(prior), most=1.0)
-        everything = VGroup(self.left, self.right, self.left.heading, self.right.heading, self.left_curves,
-                            self.right_curves, self.left_marker, self.right_marker, self.left_readout,
-                            self.right_readout, self.equals, identity)
-        self.play(FadeOut(everything), run_time=0.8)
+        self.fade_all()

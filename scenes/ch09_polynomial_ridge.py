@@ -209,5 +209,4 @@ class PolynomialRidgeScene(ChapterScene):
             self.play(Circumscribe(width, color=S.PRIOR, buff=0.08), run_time=1.0)
             self.at("twelve", *(Indicate(d, color=S.TEXT, scale_factor=1.5) for d in self.dots), most=1.2)
             self.at("huge", pulse(self.mle_norm, scale=1.25), Create(box), most=0.9)
-        self.play(FadeOut(VGroup(self.plot, self.dots, self.mle, self.ridge, self.legend, self.knobs,
-                                 self.norms, box, note)), run_time=0.8)
+        self.fade_all()

@@ -287,7 +287,7 @@ class TakeawaysScene(ChapterScene):
             self.play(FadeIn(identity, scale=0.9), Create(box), run_time=1.0)
             self.play(FadeIn(lines, shift=UP * 0.2, lag_ratio=0.3), run_time=min(2.0, max(0.8, t.duration - 4.0)))
             self.play(FadeIn(credit), run_time=0.6)
-        self.play(FadeOut(self.card), run_time=1.0)  # the video ends on the background, like every chapter
+        self.fade_all(run_time=1.0)  # the video ends on the background, like every chapter
 
 
 class DropoutNetwork(VGroup):

@@ -62,3 +62,15 @@ def test_peak_and_band_readouts_follow_sigma(recorded):
         assert state["band_shown"] == round(2 * sigma, 2)
         np.testing.assert_allclose(state["band"], [max(P.W_RANGE[0], -2 * sigma), min(P.W_RANGE[1], 2 * sigma)],
                                    atol=1e-6)
+
+
+def test_the_chapter_ends_on_an_empty_screen(recorded):
+    """The last play is the 0.8 s fade of everything (fade_all): nothing is left in the scene, not even the trackers
+    and the groups Manim added while animating."""
+    scene, _ = recorded
+    assert scene.mobjects == [] and scene.foreground_mobjects == []
+    last_start, faded = scene.play_log[-1]
+    assert float(scene.renderer.time) - last_start == pytest.approx(0.8, abs=1 / 6)  # whole frames at 6 fps
+    drawn = [m for mob in (scene.plot, scene.curve, scene.slider, scene.formula)
+             for m in mob.family_members_with_points()]
+    assert {id(m) for m in drawn} <= faded
