@@ -1,7 +1,8 @@
 """Chapter 7: -log posterior rewritten step by step into the ridge loss, lambda = sigma_n^2 / sigma^2.
 
-Every algebra step is one MathTex whose parts carry a logical key (``lik.sn``, ``pri.w``...); the
-keys replace the parts' tex strings, so TransformMatchingTex moves each term to where it goes next.
+Every algebra step is one MathTex whose parts carry a logical key (``lik.sn``, ``pri.w``...) in their
+``match_key`` (their ``tex_string`` stays the TeX they were set from); TransformMatchingKeys pairs parts by that
+key, so each term moves to where it goes next.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from manim import (
     Line,
     ManimColor,
     MathTex,
+    Mobject,
     ReplacementTransform,
     SurroundingRectangle,
     Transform,
@@ -60,23 +62,36 @@ INTRO_SCALE = 0.88
 
 
 def keyed_tex(parts: Sequence[Part], size: float = EQ_SIZE) -> MathTex:
-    """MathTex from (key, tex[, colour]) parts; each part's match key becomes ``key``."""
+    """MathTex from (key, tex[, colour]) parts; each part's ``match_key`` is its ``key``."""
     tex = ctex(*[p[1] for p in parts], size=size)
     for part, spec in zip(tex.submobjects, parts, strict=True):
         if len(spec) == 3:
             part.set_color(spec[2])
-        part.tex_string = spec[0]
+        part.match_key = spec[0]
     return tex
+
+
+def match_key(part: Mobject) -> str:
+    """A part's match key: the one keyed_tex gave it, else its TeX string."""
+    return getattr(part, "match_key", None) or part.tex_string
+
+
+class TransformMatchingKeys(TransformMatchingTex):
+    """TransformMatchingTex pairing the parts of keyed equations by ``match_key`` instead of by TeX string."""
+
+    @staticmethod
+    def get_mobject_key(mobject: Mobject) -> str:
+        return match_key(mobject)
 
 
 def key_part(tex: MathTex, key: str, nth: int = 0) -> VGroup:
     """The nth part of ``tex`` whose match key is ``key``."""
-    return [p for p in tex.submobjects if p.tex_string == key][nth]
+    return [p for p in tex.submobjects if match_key(p) == key][nth]
 
 
 def key_parts(tex: MathTex, first: str, last: str) -> VGroup:
     """The run of parts from key ``first`` to key ``last`` (inclusive)."""
-    keys = [p.tex_string for p in tex.submobjects]
+    keys = [match_key(p) for p in tex.submobjects]
     return VGroup(*tex.submobjects[keys.index(first): keys.index(last) + 1])
 
 
@@ -240,7 +255,7 @@ class AlgebraScene(ChapterScene):
     def algebra_step(self, name: str, run_time: float, extra: Sequence = ()) -> None:
         """Move from the equation on screen to step ``name`` with matching terms travelling."""
         target = self.steps[name]
-        self.play(TransformMatchingTex(self.eq, target), *extra, run_time=run_time)
+        self.play(TransformMatchingKeys(self.eq, target), *extra, run_time=run_time)
         self.eq = target
 
     def make_legend(self) -> VGroup:
@@ -331,7 +346,7 @@ class AlgebraScene(ChapterScene):
         lam_def.move_to([self.panel_x(), 0, 0]).align_to(self.legend, UP).shift(UP * 0.35)
         noise, prior = self.widths[1], self.widths[2]
         with self.beat("lambda_appears"):
-            self.play(TransformMatchingTex(VGroup(self.eq), VGroup(eq4, lam_def)), FadeOut(self.legend),
+            self.play(TransformMatchingKeys(VGroup(self.eq), VGroup(eq4, lam_def)), FadeOut(self.legend),
                       run_time=self.until("noise", 2.0))
             self.eq, self.lam_def = eq4, lam_def
             self.at("noise", pulse(key_part(lam_def, "lik.sn"), scale=1.4), flare(noise[0], 2.0),

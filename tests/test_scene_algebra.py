@@ -10,7 +10,7 @@ from mathcore.objectives import data_loss, descent_path, neg_log_posterior_gradi
 from mathcore.posterior import log_posterior_unnormalised
 from mathcore.prior import gaussian_prior_logpdf
 from scenes import style as S
-from scenes.ch07_algebra import STEPS, AlgebraScene, key_part
+from scenes.ch07_algebra import STEPS, AlgebraScene, TransformMatchingKeys, key_part, keyed_tex, match_key
 from tests.scene_harness import CUE_SLACK, cue_problems, first_play_of, png_round_trip, recording, run_scene
 
 BEATS = ["why_losses", "negative_log", "two_penalties", "factor_out", "lambda_appears", "ridge"]
@@ -61,7 +61,7 @@ def probe(scene, key):
     state = {}
     eq = getattr(scene, "eq", None)
     if eq is not None:
-        state = {"keys": [p.tex_string for p in eq.submobjects], "eq_box": (eq.get_left(), eq.get_right())}
+        state = {"keys": [match_key(p) for p in eq.submobjects], "eq_box": (eq.get_left(), eq.get_right())}
     shown = scene.total in scene.get_mobject_family_members()
     state["plot_shown"] = shown and scene.total.get_top()[1] < 0.5
     state["plot_beside"] = shown and scene.total.get_left()[0] > scene.bullets.get_right()[0]
@@ -216,3 +216,15 @@ def test_key_frame_shows_the_palette_where_the_curves_are(run, tmp_path):
     assert nearest_palette_hits(frame, state["scene_pts"][S.PRIOR], S.LIKELIHOOD) < 0.3
     blank = np.full_like(frame, rgb(S.BACKGROUND).astype(np.uint8))
     assert nearest_palette_hits(blank, state["scene_pts"][S.POSTERIOR], S.POSTERIOR) == 0.0
+
+
+def test_keyed_parts_keep_their_tex_and_are_paired_by_key():
+    """keyed_tex leaves each part's TeX string as set; TransformMatchingKeys pairs parts by key even where the TeX
+    differs (``a`` becomes ``b``) and never by TeX alone (the two ``x`` parts carry different keys)."""
+    source = keyed_tex([("k.one", "x"), ("k.two", "a"), ("k.three", "x")])
+    target = keyed_tex([("k.three", "x"), ("k.two", "b"), ("k.one", "y")])
+    assert [p.tex_string for p in source.submobjects] == ["x", "a", "x"]
+    moved = TransformMatchingKeys(source, target).animations[0]  # one group of parts per key matched
+    pairs = sorted(([match_key(p) for p in s], [match_key(p) for p in t])
+                   for s, t in zip(moved.mobject.submobjects, moved.target_mobject.submobjects, strict=True))
+    assert pairs == [(["k.one"], ["k.one"]), (["k.three"], ["k.three"]), (["k.two"], ["k.two"])]
