@@ -1,7 +1,13 @@
 """Chapter 3: maximum likelihood. Noise bells on the data (top), per-point likelihoods and their product over w
-(bottom), the likelihood equation, a sweep of w and a dragged point moving the MLE live."""
+(bottom), the likelihood equation, a sweep of w and a dragged point moving the MLE live.
+
+Every updater reads one DataState (the dragged data and what mathcore says about it), rebuilt only when the dragged
+price changes.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from manim import (
@@ -49,6 +55,17 @@ COLUMN_X = 1.65  # left edge of the right-hand text column
 BELL_STROKE = 4  # the noise bells' stroke: pink still reads on a phone
 
 
+@dataclass(frozen=True)
+class DataState:
+    """The data with the dragged price ``y`` and mathcore's answers for it, on the scene's w grid."""
+
+    y: float
+    data: Dataset
+    mle: float  # the maximum-likelihood slope
+    points: np.ndarray  # each point's likelihood over w, relative to its peak: (n points, grid)
+    product: np.ndarray  # the product over w, relative to its peak
+
+
 class LikelihoodScene(ChapterScene):
     chapter = "ch03_likelihood"
     #: The beat whose last frame stands for the chapter (contact sheet, previews).
@@ -59,7 +76,7 @@ class LikelihoodScene(ChapterScene):
         self.drag_y = ValueTracker(float(self.base.y[P.DRAG_INDEX]))
         self.w = ValueTracker(P.TRY_SLOPES[2])
         self.grid = P.w_grid()
-        self._state: dict = {}
+        self._state: DataState | None = None
         self.noise_model_beat()
         self.point_curves_beat()
         self.product_beat()
@@ -67,26 +84,25 @@ class LikelihoodScene(ChapterScene):
         self.sweep_beat()
         self.drag_beat()
 
-    # The state every updater reads: the (possibly dragged) data and what mathcore says about it, computed
-    # once per value of the dragged price rather than once per updater.
-    def state(self) -> dict:
+    # The state every updater reads, computed once per value of the dragged price rather than once per updater.
+    def state(self) -> DataState:
         y = self.drag_y.get_value()
-        if self._state.get("y") != y:
+        if self._state is None or self._state.y != y:
             i = P.DRAG_INDEX
             d = self.base.with_point(i, float(self.base.x[i]), y)
-            self._state = {"y": y, "data": d, "mle": mle_slope(d.x, d.y),
-                           "points": relative_point_likelihoods(self.grid, d.x, d.y, P.SIGMA_N),
-                           "product": relative_likelihood(self.grid, d.x, d.y, P.SIGMA_N)}
+            self._state = DataState(y=y, data=d, mle=mle_slope(d.x, d.y),
+                                    points=relative_point_likelihoods(self.grid, d.x, d.y, P.SIGMA_N),
+                                    product=relative_likelihood(self.grid, d.x, d.y, P.SIGMA_N))
         return self._state
 
     def data(self) -> Dataset:
-        return self.state()["data"]
+        return self.state().data
 
     def mle(self) -> float:
-        return self.state()["mle"]
+        return self.state().mle
 
     def point_curves(self) -> np.ndarray:
-        return self.state()["points"]
+        return self.state().points
 
     def product(self, w: float) -> float:
         d = self.data()
@@ -214,7 +230,7 @@ class LikelihoodScene(ChapterScene):
 
     def product_beat(self) -> None:
         axes = self.bottom.axes
-        self.product_curve = ArrayCurve(axes, self.grid, self.state()["product"], S.LIKELIHOOD, 6)
+        self.product_curve = ArrayCurve(axes, self.grid, self.state().product, S.LIKELIHOOD, 6)
         self.mle_marker = WMarker(axes, lambda: self.mle(), S.LIKELIHOOD, "MLE", height=1.0)
         self.product_dot = Dot(radius=0.08, color=S.WEIGHT)
         self.product_dot.add_updater(lambda m: m.move_to(axes.c2p(self.w.get_value(),
@@ -236,7 +252,7 @@ class LikelihoodScene(ChapterScene):
                       FadeIn(self.times_hint[1], shift=UP * 0.1), run_time=2.0)
             self.remove(stand_in)
             self.add(self.product_curve)
-            self.product_curve.add_updater(lambda m: m.set_data(self.grid, self.state()["product"]))
+            self.product_curve.add_updater(lambda m: m.set_data(self.grid, self.state().product))
             self.wait_until_bookmark("narrower")
             self.play(self.thin.animate.set_stroke(opacity=0.5), flare(self.product_curve, widen=1.6), run_time=1.2)
             self.wait_until_bookmark("peak")
