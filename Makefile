@@ -10,7 +10,7 @@ JOBS   ?= 0
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup sysdeps test lint video preview contact-sheet thumbnail publish clean slides bench
+.PHONY: help setup sysdeps test lint video preview contact-sheet thumbnail publish clean slides bench check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ test: setup ## run lint and the whole test suite
 
 video: setup ## render every chapter and assemble media/final/<quality>-<theme>/ (QUALITY=preview|hd|4k, default video.toml; JOBS=N)
 	$(PY) -m production.cli video $(if $(QUALITY),--quality $(QUALITY)) -j $(JOBS) $(ARGS)
+
+check: setup ## every check a render makes (video.toml, voice, media folder, tools, font, narration), in seconds, nothing rendered
+	$(PY) -m production.cli check $(ARGS)
 
 bench: setup ## reproducible render benchmark -> benchmarks/results.json
 	$(PY) -m production.bench $(ARGS)

@@ -3,7 +3,8 @@
 ``video`` renders every chapter that exists (in parallel, cached) and assembles the YouTube package in
 media/final/<quality>-<theme>/ (see production/packaging/package.py); ``render`` only renders; ``status`` lists
 chapters and their cache state; ``thumbnail`` and ``contact-sheet`` make the pictures. Each command is a module of
-production/commands/ with the same ``run(args, cfg, settings, media)``.
+production/commands/ with the same ``run(args, cfg, settings, media)``. Before any of them, every check of
+production/commands/check.py runs and all problems are listed at once (exit 2); ``check`` runs only those.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from production.commands import contact_sheet, render, status, thumbnail, video
-from production.commands.selection import settings_from
-from production.config import MEDIA, VideoConfig, check_media, load_config, os_error_message
+from production.commands.check import preflight, report
+from production.config import MEDIA, VideoConfig, os_error_message
 from production.quality import PRESETS
 from production.rendering.renderer import RenderError, RenderSettings, fmt_clock, stop_on_signals, stop_signal
-from scenes.style import require_font
 from scenes.voice import VOICES
 
 
@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     for name, help_text in (("video", "render all chapters and assemble media/final/"),
                             ("render", "render the chapters only (cached)"),
                             ("status", "list the chapters: present, missing, cached"),
+                            ("check", "run every check a render makes (configuration, voice, tools, font, narration), "
+                                      "without rendering"),
                             ("thumbnail", "write media/thumbnail.png (each package gets its own)"),
                             ("contact-sheet", "one still per chapter in media/contact_sheet.png")):
         p = sub.add_parser(name, help=help_text)
@@ -63,15 +65,17 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     started = time.monotonic()
     try:
-        from production.probe import require_tools
-
-        cfg = load_config()
-        settings = settings_from(args, cfg)
-        if args.command != "status":
-            check_media(MEDIA)
-        require_tools()
-        require_font()
-        COMMANDS[args.command](args, cfg, settings, MEDIA)
+        found = preflight(args, MEDIA, media_needed=args.command != "status")
+        if args.command == "check":
+            print(report(found))
+            print("problems found: fix them and run again" if found.problems
+                  else "everything a render needs is in place")
+            return 2 if found.problems else 0
+        if found.problems:
+            for problem in found.problems:
+                print(f"error: {problem}", file=sys.stderr)
+            return 2
+        COMMANDS[args.command](args, found.cfg, found.settings, MEDIA)
     except RenderError as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
         return 1
