@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import fcntl
+import functools
 import hashlib
 import json
 import math
@@ -26,12 +26,12 @@ from importlib import metadata
 from pathlib import Path
 
 from production.config import ROOT
+from production.rendering import reach
 from production.rendering.jobs import ChapterJob
 
 #: Bump when the worker or the way chapters are rendered changes in a way the files below do not show.
-RENDER_FORMAT = 1
+RENDER_FORMAT = 2  # 2: keys cover only the mathcore code a chapter reaches (production/rendering/reach.py)
 _DISTRIBUTIONS = ("manim", "manim-voiceover", "numpy", "av", "pycairo", "ManimPango", "pydub", "srt", "scipy")
-_PROJECT_PACKAGES = ("scenes", "mathcore", "tests")
 
 
 def pinned_versions() -> dict[str, str]:
@@ -48,66 +48,53 @@ def pinned_versions() -> dict[str, str]:
 
 
 def shared_sources() -> list[Path]:
-    """Files every chapter depends on: scenes/ modules that are not chapters, narration parser, mathcore, and
-    production/quality.py (the encoder settings the chapter render writes with)."""
+    """Every file any scene may depend on: scenes/ modules that are not chapters, all of mathcore, manim.cfg, the
+    worker and production/quality.py (the thumbnail's key; a chapter's key takes only what it reaches)."""
     scenes = [p for p in (ROOT / "scenes").rglob("*.py") if not p.name.startswith("ch")]
     mathcore = list((ROOT / "mathcore").rglob("*.py"))
     extra = [ROOT / "manim.cfg", ROOT / "production" / "rendering" / "worker.py", ROOT / "production" / "quality.py"]
     return sorted(p for p in [*scenes, *mathcore, *extra] if p.is_file())
 
 
-def _module_file(module: str) -> Path | None:
-    base = ROOT.joinpath(*module.split("."))
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
+def imported_sources(source: Path, root: Path = ROOT) -> set[Path]:
+    """Project files that ``source`` imports, directly or through other project modules (e.g. a sibling chapter):
+    the mathcore modules it loads and the other modules it reads whole (production/rendering/reach.py)."""
+    found = reach.chapter_reach(source, root)
+    return {*found.files, *(module.path for module in found.loaded.values())}
 
 
-def imported_sources(source: Path) -> set[Path]:
-    """Project files that ``source`` imports, directly or through other project modules (e.g. a sibling chapter)."""
-    seen: set[Path] = set()
-    todo = [source]
-    while todo:
-        path = todo.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            for name in names:
-                if name.split(".")[0] in _PROJECT_PACKAGES:
-                    found = _module_file(name)
-                    if found is not None and found not in seen:
-                        todo.append(found)
-    return seen
-
-
-def _digest_files(h: hashlib._Hash, files: Iterable[Path]) -> None:
+def _digest_files(h: hashlib._Hash, files: Iterable[Path], root: Path = ROOT) -> None:
     for path in sorted(set(files)):
-        h.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path).encode())
+        h.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
         h.update(b"\0")
         h.update(path.read_bytes())
         h.update(b"\0")
 
 
-def chapter_key(job: ChapterJob, settings: dict[str, object], shared: Iterable[Path] | None = None) -> str:
-    """Hash of the chapter's module (and what it imports), shared modules, narration, settings and versions.
+@functools.cache
+def _versions_this_run() -> dict[str, str]:
+    """:func:`pinned_versions`, looked up once per process (ten keys read the metadata 90 times, 0.1 s)."""
+    return pinned_versions()
 
-    ``shared`` replaces the default shared files (tests pin it so edits elsewhere cannot change their keys).
+
+def chapter_key(job: ChapterJob, settings: dict[str, object], shared: Iterable[Path] | None = None,
+                root: Path = ROOT) -> str:
+    """Hash of what the chapter's render reads: its module and the project modules it imports (whole), the
+    mathcore code it reaches (production/rendering/reach.py), the render base (manim.cfg, the worker and what it
+    imports, production/quality.py), narration, settings and versions.
+
+    ``shared`` replaces the render base (tests pin it so edits elsewhere cannot change their keys); ``root`` is
+    the project the files are found in (tests use a copy).
     """
     h = hashlib.sha256()
     h.update(json.dumps({"format": RENDER_FORMAT, "scene": job.scene, "module": job.module, "settings": settings,
-                         "versions": pinned_versions()}, sort_keys=True).encode())
-    files = {*(shared_sources() if shared is None else shared), *imported_sources(job.source)}
+                         "versions": _versions_this_run()}, sort_keys=True).encode())
+    found = reach.chapter_reach(job.source, root)
+    files = {*(reach.render_base(root) if shared is None else shared), *found.files}
     if job.narration is not None and job.narration.is_file():
         files.add(job.narration)
-    _digest_files(h, files)
+    _digest_files(h, files, root)
+    h.update(found.material())
     return h.hexdigest()
 
 
