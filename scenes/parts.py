@@ -1,8 +1,8 @@
 """Reusable visual parts: axes with named labels (LabeledAxes), array-driven curves, markers, readouts, a
 slider, the bell glyph.
 
-Curves are plain VMobjects whose points are replaced from mathcore arrays (``set_data``), so an
-updater costs one vectorised numpy call per frame instead of rebuilding a plot.
+Curves are plain VMobjects whose points are replaced from mathcore arrays (``set_data``, read back with
+``data``), so an updater costs one vectorised numpy call per frame instead of rebuilding a plot.
 """
 
 from __future__ import annotations
@@ -172,7 +172,8 @@ def clipped_segments(xs: np.ndarray, ys: np.ndarray, y_lo: float, y_hi: float) -
 class ArrayCurve(VMobject):
     """A curve on ``axes`` drawn from sampled arrays, clipped to the axes' y range.
 
-    ``set_data(xs, ys)`` replaces the points in place (cheap to call from an updater).
+    ``set_data(xs, ys)`` replaces the points in place (cheap to call from an updater); ``data()`` reads the drawn
+    vertices back in axis coordinates.
     """
 
     def __init__(self, axes: Axes, xs: np.ndarray, ys: np.ndarray, color: ManimColor, stroke_width: float = 4,
@@ -197,6 +198,21 @@ class ArrayCurve(VMobject):
         pts[3::4] = end
         self.set_points(pts)
         return self
+
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The inverse of ``set_data``: axis coordinates (xs, ys) of the drawn polyline's vertices, each segment's
+        start and then the last segment's end (two empty arrays for a curve with nothing inside the y range).
+
+        Unclipped, these are the arrays given to ``set_data``. Where the y range cuts the curve into pieces, a piece
+        starts at its entry into the range (an interpolated point on the range's edge); the ends of the pieces
+        before a gap, where they leave the range, are not returned (only the last piece's end is). Linear axes.
+        """
+        if len(self.points) == 0:
+            return np.zeros(0), np.zeros(0)
+        o, ux, uy = axis_frame(self.axes)
+        scene = np.concatenate([self.points[0::4], self.points[-1:]]) - o
+        xs, ys = np.linalg.solve(np.stack([ux[:2], uy[:2]], axis=1), scene[:, :2].T)
+        return xs, ys
 
 
 def tracked_curve(

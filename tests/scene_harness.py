@@ -1,4 +1,5 @@
-"""Build a chapter scene quickly (tiny frame, no video written) and capture its state at each beat end."""
+"""Build a chapter scene quickly (tiny frame, no video written) and capture its state at each beat end; the helpers
+the scene tests share: layout checks, curve vertices, frames and their pixels, bookmark cues."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from manim import (
 
 from scenes import style as S
 from scenes.base import ChapterScene
+from scenes.parts import ArrayCurve, to_scene
 
 
 def layout_problems(scene: ChapterScene, margin: float = S.MARGIN, tol: float = 0.02) -> list[str]:
@@ -107,6 +109,26 @@ def run_scene(cls: type[ChapterScene], probe: Callable[[ChapterScene, str], Any]
 def coords(axes, mobject_point: np.ndarray) -> np.ndarray:
     """Scene point back to axis coordinates."""
     return np.asarray(axes.p2c(mobject_point))
+
+
+# --- Curves: what an ArrayCurve drew. ---
+#: A vertex this close to the edge of the y range was cut there by the clipping (interpolated, not a sample).
+CLIP_TOL = 1e-7
+
+
+def vertices(curve: ArrayCurve, inside_only: bool = False) -> np.ndarray:
+    """(n, 2) axis coordinates of an ArrayCurve's drawn vertices (``ArrayCurve.data``); with ``inside_only``,
+    without the points on the edge of the y range, where the clipping cut the curve."""
+    xy = np.column_stack(curve.data())
+    if inside_only:
+        lo, hi = curve.axes.y_range[:2]
+        xy = xy[(xy[:, 1] > lo + CLIP_TOL) & (xy[:, 1] < hi - CLIP_TOL)]
+    return xy
+
+
+def scene_vertices(curve: ArrayCurve) -> np.ndarray:
+    """(n, 3) scene points of an ArrayCurve's drawn vertices, where a frame shows its colour."""
+    return to_scene(curve.axes, *curve.data())
 
 
 # --- Frames: grab one rendered frame at a beat end and inspect its pixels. ---

@@ -11,7 +11,16 @@ from mathcore.posterior import log_posterior_unnormalised
 from mathcore.prior import gaussian_prior_logpdf
 from scenes import style as S
 from scenes.ch07_algebra import STEPS, AlgebraScene, TransformMatchingKeys, key_part, keyed_tex, match_key
-from tests.scene_harness import CUE_SLACK, cue_problems, first_play_of, png_round_trip, recording, run_scene
+from tests.scene_harness import (
+    CUE_SLACK,
+    cue_problems,
+    first_play_of,
+    png_round_trip,
+    recording,
+    run_scene,
+    scene_vertices,
+    vertices,
+)
 
 BEATS = ["why_losses", "negative_log", "two_penalties", "factor_out", "lambda_appears", "ridge"]
 DATA = house_prices()
@@ -65,13 +74,12 @@ def probe(scene, key):
     shown = scene.total in scene.get_mobject_family_members()
     state["plot_shown"] = shown and scene.total.get_top()[1] < 0.5
     state["plot_beside"] = shown and scene.total.get_left()[0] > scene.bullets.get_right()[0]
-    pts = scene.total.points[0::4]
-    state["total"] = np.array([axes.p2c(p) for p in pts])
+    state["total"] = vertices(scene.total)
     state["walker"] = np.asarray(axes.p2c(scene.walker.get_center()))
     if key == "two_penalties":
-        state["lik"] = np.array([axes.p2c(p) for p in scene.lik_curve.points[0::4]])
-        state["prior"] = np.array([axes.p2c(p) for p in scene.prior_curve.points[0::4]])
-        state["scene_pts"] = {c: m.points[0::4].copy() for c, m in ((S.LIKELIHOOD, scene.lik_curve),
+        state["lik"] = vertices(scene.lik_curve)
+        state["prior"] = vertices(scene.prior_curve)
+        state["scene_pts"] = {c: scene_vertices(m) for c, m in ((S.LIKELIHOOD, scene.lik_curve),
                               (S.PRIOR, scene.prior_curve), (S.POSTERIOR, scene.total))}
         scene.renderer.update_frame(scene)
         state["frame"] = np.array(scene.renderer.get_frame())[:, :, :3].copy()

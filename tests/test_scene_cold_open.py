@@ -10,7 +10,7 @@ from mathcore.datasets import house_prices
 from mathcore.objectives import ridge_penalty
 from scenes import style as S
 from scenes.ch01_cold_open import ColdOpenScene, ThumbnailScene
-from tests.scene_harness import cue_problems, png_round_trip, recording, run_scene
+from tests.scene_harness import cue_problems, png_round_trip, recording, run_scene, vertices
 from tests.test_scene_posterior import inside_frame, near_colour, snapshot, to_pixel
 
 BEATS = ["ridge_loss", "gaussian_prior", "the_question", "title_card"]
@@ -32,11 +32,9 @@ CUES = [
 
 def probe(scene, key):
     p = scene.panels
-    la, pa = p.loss_plot.axes, p.prior_plot.axes
+    la = p.loss_plot.axes
     return {"inside": inside_frame(scene),
-            "loss": np.array([la.p2c(q) for q in p.loss_curve.points[0::4]]),
-            "penalty": np.array([la.p2c(q) for q in p.penalty_curve.points[0::4]]),
-            "prior": np.array([pa.p2c(q) for q in p.prior_curve.points[0::4]]),
+            "loss": vertices(p.loss_curve), "penalty": vertices(p.penalty_curve), "prior": vertices(p.prior_curve),
             "min": np.array(la.p2c(p.loss_min.get_center()))}
 
 

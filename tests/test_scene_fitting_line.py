@@ -16,6 +16,7 @@ from tests.scene_harness import (
     png_round_trip,
     recording,
     run_scene,
+    vertices,
 )
 
 #: (beat, bookmark, what the words after it name on screen), in narration order.
@@ -34,18 +35,12 @@ CUES = [
 ]
 
 
-def vertices(curve, axes) -> np.ndarray:
-    """Axis coordinates of the polyline vertices of an ArrayCurve (start and end of each segment)."""
-    pts = np.concatenate([curve.points[0::4], curve.points[3::4]])
-    return np.array([axes.p2c(p) for p in pts])
-
-
 def probe(scene, key):
     axes = scene.plot.axes
     state = {"w": scene.w.get_value(), "dots": np.array([axes.p2c(d.get_center()) for d in scene.dots])}
     if hasattr(scene, "line") and scene.line in scene.mobjects:
-        state["line"] = vertices(scene.line, axes)
-        state["residuals"] = [vertices(r, axes) for r in scene.residuals]
+        state["line"] = vertices(scene.line)
+        state["residuals"] = [vertices(r) for r in scene.residuals]
         state["shown_w"] = scene.readout.shown
         state["shown_dollars"] = scene.dollars.shown
     return state

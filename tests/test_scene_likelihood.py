@@ -19,6 +19,7 @@ from tests.scene_harness import (
     png_round_trip,
     recording,
     run_scene,
+    vertices,
 )
 
 BEATS = ["noise_model", "point_curves", "product", "equation", "sweep", "drag"]
@@ -51,29 +52,20 @@ def relative_bell(y, centre, sigma_n):
     return np.exp(-((y - centre) ** 2) / (2.0 * sigma_n**2))
 
 
-def vertices(curve, axes, inside_only: bool = True) -> np.ndarray:
-    """Axis coordinates of an ArrayCurve's polyline vertices, leaving out points cut by the y clipping."""
-    pts = np.array([axes.p2c(p) for p in np.concatenate([curve.points[0::4], curve.points[3::4]])])
-    if inside_only:
-        lo, hi = axes.y_range[:2]
-        pts = pts[(pts[:, 1] > lo + 1e-9) & (pts[:, 1] < hi - 1e-9)]
-    return pts
-
-
 def probe(scene, key):
     top, bottom = scene.top.axes, scene.bottom.axes if hasattr(scene, "bottom") else None
     state = {"w": scene.w.get_value(), "dots": np.array([top.p2c(d.get_center()) for d in scene.dots]),
-             "bells": [vertices(b, top) for b in scene.bells], "w_shown": scene.w_readout.shown,
-             "line": vertices(scene.line, top, inside_only=False)}
+             "bells": [vertices(b, inside_only=True) for b in scene.bells], "w_shown": scene.w_readout.shown,
+             "line": vertices(scene.line)}
     if key != "noise_model":
-        state["ticks"] = [vertices(k, top, inside_only=False) for k in scene.ticks]
-        state["thin"] = [vertices(c, bottom) for c in scene.thin]
+        state["ticks"] = [vertices(k) for k in scene.ticks]
+        state["thin"] = [vertices(c, inside_only=True) for c in scene.thin]
     if key not in ("noise_model", "point_curves"):
-        state["product"] = vertices(scene.product_curve, bottom)
+        state["product"] = vertices(scene.product_curve, inside_only=True)
         state["product_dot"] = bottom.p2c(scene.product_dot.get_center())
         state["mle_marker"] = bottom.p2c(scene.mle_marker.line.get_start())
         state["mle_shown"] = scene.mle_readout.shown
-        state["mle_line"] = vertices(scene.mle_line, top, inside_only=False)
+        state["mle_line"] = vertices(scene.mle_line)
     return state
 
 

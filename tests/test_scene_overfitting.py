@@ -9,7 +9,7 @@ from mathcore import parameters as P
 from mathcore.datasets import five_noisy_points, fresh_points
 from mathcore.polynomial import rms_error
 from scenes.ch04_overfitting import OverfittingScene
-from tests.scene_harness import cue_problems, recording, run_scene
+from tests.scene_harness import cue_problems, recording, run_scene, vertices
 from tests.test_scene_posterior import inside_frame
 
 BEATS = ["five_points", "growing_degree", "degree_four", "fresh_points"]
@@ -34,7 +34,7 @@ def probe(scene, key):
     state = {"inside": inside_frame(scene), "degree": scene.degree.get_value(),
              "dots": np.array([axes.p2c(d.get_center()) for d in scene.dots])}
     if key != "five_points":
-        state["curve"] = np.array([axes.p2c(p) for p in scene.curve.points[0::4]])
+        state["curve"] = vertices(scene.curve, inside_only=True)  # points cut at the plot edge are interpolated
         shown = scene.fresh_readout in scene.get_mobject_family_members()  # its updater runs once it is on screen
         state["shown"] = (scene.degree_readout.shown, scene.train_readout.shown,
                           scene.fresh_readout.shown if shown else None)

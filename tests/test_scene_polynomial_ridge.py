@@ -16,6 +16,8 @@ from tests.scene_harness import (
     frame_at_beat,
     recording,
     run_scene,
+    scene_vertices,
+    vertices,
 )
 
 BEATS = ["playground", "drag_point", "degree_rises", "drag_high_degree", "prior_at_work"]
@@ -48,14 +50,6 @@ def reference_curve(x, y, degree, lam, xs):
     return legendre.legval(2.0 * np.asarray(xs) - 1.0, reference_coef(x, y, degree, lam))
 
 
-def curve_xy(scene, curve):
-    """Drawn sample points of an ArrayCurve in axis coordinates, without points cut at the clip window."""
-    axes = scene.axes
-    xy = np.array([axes.p2c(p) for p in curve.points[0::4]])
-    lo, hi = axes.y_range[0], axes.y_range[1]
-    return xy[(np.abs(xy[:, 1] - lo) > 1e-7) & (np.abs(xy[:, 1] - hi) > 1e-7)]
-
-
 def probe(scene, key):
     k = scene.drag_index
     return {
@@ -66,8 +60,8 @@ def probe(scene, key):
         "norms_on_screen": scene.map_norm.number in scene.get_mobject_family_members(),
         "point_y": scene.point_y.get_value(),
         "dot": np.asarray(scene.axes.p2c(scene.dots[k].get_center())),
-        "mle": curve_xy(scene, scene.mle),
-        "ridge": curve_xy(scene, scene.ridge),
+        "mle": vertices(scene.mle, inside_only=True),
+        "ridge": vertices(scene.ridge, inside_only=True),
         "sigma": getattr(scene, "prior_sigma", None),
     }
 
@@ -157,7 +151,7 @@ def test_key_frame_shows_both_fits_in_their_colours(tmp_path):
     scene, frame = frame_at_beat(PolynomialRidgeScene, "degree_rises", tmp_path)
     assert frame.std() > 10, "frame is blank"
     for curve, color in ((scene.ridge, S.POSTERIOR), (scene.mle, S.LIKELIHOOD)):
-        pts = curve.points[0::4]
+        pts = scene_vertices(curve)
         assert colour_hits(frame, pts[:: max(1, len(pts) // 80)], color) > 0.6
     dots = np.array([d.get_center() for d in scene.dots])
     assert colour_hits(frame, dots, S.DATA) == 1.0

@@ -9,7 +9,7 @@ from mathcore.datasets import house_prices
 from mathcore.posterior import shrinkage_factor
 from scenes import style as S
 from scenes.ch06_posterior import PosteriorScene
-from tests.scene_harness import cue_problems, png_round_trip, recording, run_scene
+from tests.scene_harness import cue_problems, png_round_trip, recording, run_scene, vertices
 
 BEATS = ["bayes_rule", "three_curves", "sigma_tight", "sigma_wide"]
 
@@ -59,9 +59,8 @@ def probe(scene, key):
     state["map_x"] = axes.p2c(scene.map_marker.line.get_start())[0]
     state["knot_x"] = axes.p2c(scene.rope[2][2].get_center())[0]
     state["shown"] = (scene.mle_readout.shown, scene.map_readout.shown, scene.ratio_readout.shown)
-    state["curves"] = {name: np.array([axes.p2c(p) for p in curve.points[0::4]])
-                       for name, curve in (("like", scene.like_curve), ("prior", scene.prior_curve),
-                                           ("post", scene.post_curve))}
+    state["curves"] = {name: vertices(curve) for name, curve in
+                       (("like", scene.like_curve), ("prior", scene.prior_curve), ("post", scene.post_curve))}
     if key == "sigma_tight":
         image = snapshot(scene)
         state["image"] = image

@@ -6,13 +6,12 @@ import pytest
 from mathcore import parameters as P
 from mathcore.prior import gaussian_prior_pdf
 from scenes.ch05_prior import PriorScene
-from tests.scene_harness import cue_problems, recording, run_scene
+from tests.scene_harness import cue_problems, recording, run_scene, vertices
 
 
 def probe(scene, key):
     axes = scene.plot.axes
-    pts = scene.curve.points[0::4]
-    xy = np.array([axes.p2c(p) for p in pts])
+    xy = vertices(scene.curve)
     band = [axes.p2c(scene.near_zero.get_start())[0], axes.p2c(scene.near_zero.get_end())[0]]
     return {"sigma": scene.sigma.get_value(), "shown": scene.slider.readout.shown, "xy": xy, "band": band,
             "peak_shown": scene.peak_readout.shown, "band_shown": scene.band_readout.shown}

@@ -8,7 +8,7 @@ from mathcore.datasets import house_prices
 from mathcore.likelihood import log_likelihood
 from scenes import style as S
 from scenes.ch08_two_views import TwoViewsScene
-from tests.scene_harness import cue_problems, cues_in_order, recording, run_scene
+from tests.scene_harness import cue_problems, cues_in_order, recording, run_scene, scene_vertices, vertices
 from tests.test_scene_algebra import nearest_palette_hits
 
 BEATS = ["two_views", "same_minimum", "lambda_strong", "lambda_weak", "same_math"]
@@ -34,18 +34,11 @@ def ridge_closed_form(lam: float) -> float:
     return float(DATA.x @ DATA.y / (DATA.x @ DATA.x + lam))
 
 
-def curve_xy(axes, curve) -> np.ndarray:
-    """Curve samples in axis coordinates, without the points where the curve is clipped at the axis bounds."""
-    xy = np.array([axes.p2c(p) for p in curve.points[0::4]])
-    lo, hi = axes.y_range[:2]
-    return xy[(xy[:, 1] > lo + 1e-9) & (xy[:, 1] < hi - 1e-9)]
-
-
 def probe(scene, key):
     la, ra = scene.left.axes, scene.right.axes
     state = {"lam": scene.lam.get_value(),
-             "left": [curve_xy(la, c) for c in scene.left_curves],
-             "right": [curve_xy(ra, c) for c in scene.right_curves]}
+             "left": [vertices(c, inside_only=True) for c in scene.left_curves],
+             "right": [vertices(c, inside_only=True) for c in scene.right_curves]}
     if hasattr(scene, "left_marker"):
         state["markers"] = (scene.left_marker.w, scene.right_marker.w)
         state["readouts"] = (scene.left_readout.shown, scene.right_readout.shown)
@@ -53,9 +46,9 @@ def probe(scene, key):
     if key == "lambda_strong":
         scene.renderer.update_frame(scene)
         state["frame"] = np.array(scene.renderer.get_frame())[:, :, :3].copy()
-        state["scene_pts"] = {S.POSTERIOR: scene.right_curves[2].points[0::4].copy(),
-                              S.PRIOR: scene.right_curves[1].points[0::4].copy(),
-                              S.LAMBDA: scene.left_curves[1].points[0::4].copy()}
+        state["scene_pts"] = {S.POSTERIOR: scene_vertices(scene.right_curves[2]),
+                              S.PRIOR: scene_vertices(scene.right_curves[1]),
+                              S.LAMBDA: scene_vertices(scene.left_curves[1])}
     return state
 
 

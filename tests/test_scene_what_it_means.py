@@ -21,6 +21,8 @@ from tests.scene_harness import (
     frame_at_beat,
     recording,
     run_scene,
+    scene_vertices,
+    vertices,
 )
 
 BEATS = ["laplace_prior", "exact_zero", "elastic_net", "dropout", "weight_decay", "end_card"]
@@ -75,11 +77,8 @@ def panel_state(scene, panel):
     axes = panel.plot.axes
     on = panel.readout.number in scene.get_mobject_family_members()
 
-    def xy(curve):
-        return np.array([axes.p2c(p) for p in curve.points[0::4]])
-
     return {"on": on, "marker": float(axes.p2c(panel.marker.line.get_start())[0]), "shown": panel.readout.shown,
-            "prior": xy(panel.prior), "post": xy(panel.post)}
+            "prior": vertices(panel.prior), "post": vertices(panel.post)}
 
 
 def probe(scene, key):
@@ -178,6 +177,6 @@ def test_key_frame_shows_priors_and_posteriors_in_their_colours(tmp_path):
     assert frame.std() > 10, "frame is blank"
     for panel in (scene.panels["gauss"], scene.panels["laplace"]):
         for curve, color in ((panel.prior, S.PRIOR), (panel.post, S.POSTERIOR), (panel.like, S.LIKELIHOOD)):
-            pts = curve.points[0::4]
+            pts = scene_vertices(curve)
             pts = pts[pts[:, 1] > panel.plot.axes.c2p(0, 0.15)[1]]  # above the baseline where curves overlap
             assert colour_hits(frame, pts[:: max(1, len(pts) // 60)], color) > 0.6
