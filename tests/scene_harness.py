@@ -1,5 +1,7 @@
 """Build a chapter scene quickly (tiny frame, no video written) and capture its state at each beat end; the helpers
-the scene tests share: layout checks, curve vertices, frames and their pixels, bookmark cues."""
+the scene tests share, each written once: layout checks (layout_problems, inside_frame), curve vertices, frames
+(frame_at_beat, snapshot) and their pixels (to_pixels, near_colour, colour_counts, colour_hits, nearest_palette_hits),
+bookmark cues."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 
 import numpy as np
 from manim import (
+    Camera,
     DecimalNumber,
     ManimColor,
     MarkupText,
@@ -106,6 +109,22 @@ def run_scene(cls: type[ChapterScene], probe: Callable[[ChapterScene, str], Any]
     return scene, states
 
 
+def inside_frame(scene) -> bool:
+    """Every visible mobject lies inside the frame minus the margin."""
+    half_w, half_h = config.frame_width / 2 - S.MARGIN + 1e-3, config.frame_height / 2 - S.MARGIN + 1e-3
+    for mob in scene.mobjects:
+        for part in mob.family_members_with_points():
+            if not isinstance(part, VMobject):
+                continue
+            opacity = max(np.max(part.get_stroke_opacities(), initial=0), np.max(part.get_fill_opacities(), initial=0))
+            if opacity == 0:
+                continue
+            pts = part.points
+            if np.any(np.abs(pts[:, 0]) > half_w) or np.any(np.abs(pts[:, 1]) > half_h):
+                return False
+    return True
+
+
 def coords(axes, mobject_point: np.ndarray) -> np.ndarray:
     """Scene point back to axis coordinates."""
     return np.asarray(axes.p2c(mobject_point))
@@ -164,6 +183,13 @@ def frame_at_beat(cls: type[ChapterScene], beat: str, tmp: Path, width: int = 48
     return captured["scene"], captured["frame"]  # type: ignore[return-value]
 
 
+def snapshot(scene, width: int = 640, height: int = 360) -> np.ndarray:
+    """The scene's current frame rendered by a fresh Cairo camera, as an RGB array."""
+    camera = Camera(pixel_width=width, pixel_height=height, background_color=S.BACKGROUND)
+    camera.capture_mobjects(scene.mobjects)
+    return np.asarray(camera.get_image().convert("RGB"))
+
+
 def to_pixels(points: np.ndarray, width: int, height: int) -> np.ndarray:
     """Scene points (n, 3) to integer (row, column) pixel indices for a frame of the current config size."""
     fw, fh = config.frame_width, config.frame_height
@@ -187,14 +213,39 @@ def near_colour(frame: np.ndarray, color: ManimColor, tol: float = 60.0) -> np.n
     return np.linalg.norm(frame.astype(float) - target, axis=2) < tol
 
 
+def colour_counts(frame: np.ndarray, points: np.ndarray, color: ManimColor, radius: int = 2,
+                  tol: float = 60.0) -> np.ndarray:
+    """For each scene point, how many pixels within ``radius`` pixels of it are near ``color`` (``near_colour``)."""
+    height, width = frame.shape[:2]
+    mask = near_colour(frame, color, tol)
+    return np.array([int(mask[max(0, r - radius):r + radius + 1, max(0, c - radius):c + radius + 1].sum())
+                     for r, c in to_pixels(np.asarray(points, dtype=float).reshape(-1, 3), width, height)])
+
+
 def colour_hits(frame: np.ndarray, points: np.ndarray, color: ManimColor, radius: int = 2) -> float:
     """Share of the given scene points with a pixel of ``color`` within ``radius`` pixels."""
-    height, width = frame.shape[:2]
-    mask = near_colour(frame, color)
+    return float(np.count_nonzero(colour_counts(frame, points, color, radius))) / max(1, len(points))
+
+
+def nearest_palette_hits(frame: np.ndarray, points: np.ndarray, color: ManimColor) -> float:
+    """Share of curve points with a pixel nearby that is best explained as ``color`` blended over the
+    background (anti-aliasing), among all palette colours."""
+    palette = [S.DATA, S.WEIGHT, S.NOISE, S.LIKELIHOOD, S.PRIOR, S.POSTERIOR, S.LAMBDA, S.MUTED]
+    bg = np.array(S.BACKGROUND.to_int_rgb(), dtype=float)
+    vs = np.array([c.to_int_rgb() for c in palette], dtype=float) - bg
+    target = [c.to_hex() for c in palette].index(color.to_hex())
+    h, w = frame.shape[:2]
+    cols = np.clip(((points[:, 0] + S.FRAME_W / 2) / S.FRAME_W * w).astype(int), 1, w - 2)
+    rows = np.clip(((S.FRAME_H / 2 - points[:, 1]) / S.FRAME_H * h).astype(int), 1, h - 2)
     hits = 0
-    for r, c in to_pixels(points, width, height):
-        hits += bool(mask[max(0, r - radius):r + radius + 1, max(0, c - radius):c + radius + 1].any())
-    return hits / max(1, len(points))
+    for r, c in zip(rows, cols, strict=True):
+        q = frame[r - 1:r + 2, c - 1:c + 2].reshape(-1, 3).astype(float) - bg
+        alpha = np.clip(q @ vs.T / (vs * vs).sum(axis=1), 0.0, 1.0)
+        residual = np.linalg.norm(q[:, None, :] - alpha[:, :, None] * vs[None], axis=2)
+        best = residual.argmin(axis=1)
+        strong = alpha[np.arange(len(q)), best] > 0.35
+        hits += bool(np.any((best == target) & strong))
+    return hits / len(points)
 
 
 # --- Bookmarks: which visual each <bookmark/> starts. ---

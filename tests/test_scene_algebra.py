@@ -15,6 +15,7 @@ from tests.scene_harness import (
     CUE_SLACK,
     cue_problems,
     first_play_of,
+    nearest_palette_hits,
     png_round_trip,
     recording,
     run_scene,
@@ -188,31 +189,6 @@ def test_lambda_value_on_screen_is_sigma_n_squared_over_sigma_squared(run):
     assert f"={P.SIGMA_N:g}," in text
 
 
-def rgb(color) -> np.ndarray:
-    return np.array([int(color.to_hex()[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
-
-
-def nearest_palette_hits(frame: np.ndarray, points: np.ndarray, color) -> float:
-    """Share of curve points with a pixel nearby that is best explained as ``color`` blended over the
-    background (anti-aliasing), among all palette colours."""
-    palette = [S.DATA, S.WEIGHT, S.NOISE, S.LIKELIHOOD, S.PRIOR, S.POSTERIOR, S.LAMBDA, S.MUTED]
-    bg = rgb(S.BACKGROUND)
-    vs = np.array([rgb(c) for c in palette]) - bg
-    target = [c.to_hex() for c in palette].index(color.to_hex())
-    h, w = frame.shape[:2]
-    cols = np.clip(((points[:, 0] + S.FRAME_W / 2) / S.FRAME_W * w).astype(int), 1, w - 2)
-    rows = np.clip(((S.FRAME_H / 2 - points[:, 1]) / S.FRAME_H * h).astype(int), 1, h - 2)
-    hits = 0
-    for r, c in zip(rows, cols, strict=True):
-        q = frame[r - 1:r + 2, c - 1:c + 2].reshape(-1, 3).astype(float) - bg
-        alpha = np.clip(q @ vs.T / (vs * vs).sum(axis=1), 0.0, 1.0)
-        residual = np.linalg.norm(q[:, None, :] - alpha[:, :, None] * vs[None], axis=2)
-        best = residual.argmin(axis=1)
-        strong = alpha[np.arange(len(q)), best] > 0.35
-        hits += bool(np.any((best == target) & strong))
-    return hits / len(points)
-
-
 def test_key_frame_shows_the_palette_where_the_curves_are(run, tmp_path):
 
     _, states = run
@@ -222,7 +198,7 @@ def test_key_frame_shows_the_palette_where_the_curves_are(run, tmp_path):
     for colour, points in state["scene_pts"].items():
         assert nearest_palette_hits(frame, points, colour) > 0.6, colour
     assert nearest_palette_hits(frame, state["scene_pts"][S.PRIOR], S.LIKELIHOOD) < 0.3
-    blank = np.full_like(frame, rgb(S.BACKGROUND).astype(np.uint8))
+    blank = np.full_like(frame, S.BACKGROUND.to_int_rgb())
     assert nearest_palette_hits(blank, state["scene_pts"][S.POSTERIOR], S.POSTERIOR) == 0.0
 
 

@@ -3,15 +3,23 @@ words it stands before; the thumbnail still is readable."""
 
 import numpy as np
 import pytest
-from manim import tempconfig
+from manim import DOWN, LEFT, tempconfig
 
 from mathcore import parameters as P
 from mathcore.datasets import house_prices
 from mathcore.objectives import ridge_penalty
 from scenes import style as S
 from scenes.ch01_cold_open import ColdOpenScene, ThumbnailScene
-from tests.scene_harness import cue_problems, png_round_trip, recording, run_scene, vertices
-from tests.test_scene_posterior import inside_frame, near_colour, snapshot, to_pixel
+from tests.scene_harness import (
+    colour_counts,
+    cue_problems,
+    inside_frame,
+    png_round_trip,
+    recording,
+    run_scene,
+    snapshot,
+    vertices,
+)
 
 BEATS = ["ridge_loss", "gaussian_prior", "the_question", "title_card"]
 #: (beat, bookmark, what the words after it name on screen), in narration order.
@@ -93,8 +101,7 @@ def test_thumbnail_still(tmp_path):
         title = scene.mobjects[0]
         assert title.height > 0.6, "title text must be big"
         assert (np.abs(image.astype(int) - [255, 255, 255]).max(axis=-1) < 30).sum() > 2000, "white title text"
-        bell_peak = to_pixel(scene.mobjects[1][2][0][2].get_top(), 640, 360)
-        assert near_colour(image, bell_peak[0] + 2, bell_peak[1], str(S.PRIOR.to_hex())) >= 3
+        below_peak = scene.mobjects[1][2][0][2].get_top() + DOWN * 2 * S.FRAME_H / 360  # two pixels down
+        assert colour_counts(image, below_peak, S.PRIOR, radius=6, tol=40)[0] >= 3
         box = scene.mobjects[2]
-        assert near_colour(image, *to_pixel(box.get_corner(np.array([-1, 0, 0])), 640, 360),
-                           str(S.LAMBDA.to_hex())) >= 3
+        assert colour_counts(image, box.get_corner(LEFT), S.LAMBDA, radius=6, tol=40)[0] >= 3

@@ -9,8 +9,7 @@ from mathcore import parameters as P
 from mathcore.datasets import five_noisy_points, fresh_points
 from mathcore.polynomial import rms_error
 from scenes.ch04_overfitting import OverfittingScene
-from tests.scene_harness import cue_problems, recording, run_scene, vertices
-from tests.test_scene_posterior import inside_frame
+from tests.scene_harness import cue_problems, inside_frame, recording, run_scene, vertices
 
 BEATS = ["five_points", "growing_degree", "degree_four", "fresh_points"]
 #: (beat, bookmark, what the words after it name on screen), in narration order.

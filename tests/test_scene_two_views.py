@@ -8,8 +8,15 @@ from mathcore.datasets import house_prices
 from mathcore.likelihood import log_likelihood
 from scenes import style as S
 from scenes.ch08_two_views import TwoViewsScene
-from tests.scene_harness import cue_problems, cues_in_order, recording, run_scene, scene_vertices, vertices
-from tests.test_scene_algebra import nearest_palette_hits
+from tests.scene_harness import (
+    cue_problems,
+    cues_in_order,
+    nearest_palette_hits,
+    recording,
+    run_scene,
+    scene_vertices,
+    vertices,
+)
 
 BEATS = ["two_views", "same_minimum", "lambda_strong", "lambda_weak", "same_math"]
 DATA = house_prices()
