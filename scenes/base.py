@@ -108,7 +108,7 @@ class ChapterScene(VoiceoverScene):
             self.set_speech_service(service, create_subcaption=False)
 
     def _caption(self, spans: list[tuple[str, float, float]]) -> None:
-        """One subcaption per sentence, at its own time within the beat (production/captions.py re-cuts
+        """One subcaption per sentence, at its own time within the beat (production/packaging/captions.py re-cuts
         long ones into two-line cues)."""
         if config.dry_run or config.save_last_frame:
             return
