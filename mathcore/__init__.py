@@ -6,12 +6,17 @@ inputs instead (tests/test_mathcore_validation.py checks both for every public c
 
 Modules
 -------
-parameters      Every story number (SIGMA_N, TRY_SLOPES, SIGMA_MIN/MAX, W_RANGE, LAMBDA_SWEEP, degrees,
-                UNIT_DOMAIN, drags, descent, SPARSITY_SIGMAS), ``w_grid()`` (the shared grid of slopes)
+story           The story file (TOML, ``stories/house-prices/story.toml`` unless ``MLE2MAP_STORY`` names
+                another): ``load_story`` checks it into a frozen ``Story`` (one record per section),
+                ``claims_problems`` checks the narration's claims on its numbers.
+parameters      Every story number as a module constant, from the active story (SIGMA_N, TRY_SLOPES,
+                SIGMA_MIN/MAX, W_RANGE, LAMBDA_SWEEP, seeds, degrees, drags, descent, SPARSITY_SIGMAS), the
+                non-story ones (W_SAMPLES, UNIT_DOMAIN, MAX_DEGREE), ``w_grid()`` (the shared grid of slopes)
                 and ``dollars_per_sqft``.
-datasets        Deterministic data sets in one unit system: ``house_prices`` (1000 sq ft, $100k),
-                ``five_noisy_points``, ``fresh_points``, ``polynomial_playground``, ``smooth_source``;
-                ``Dataset`` (read-only x, y; ``with_point`` for drags); ``load_csv`` for (x, y) pairs.
+datasets        The story's data sets: ``house_prices`` (its [line] points; 1000 sq ft and $100k in the
+                shipped story), ``five_noisy_points``, ``fresh_points``, ``polynomial_playground`` (generated
+                from its seeds), ``smooth_source``; ``Dataset`` (read-only x, y; ``with_point`` for drags);
+                ``load_csv`` for (x, y) pairs.
 densities       Gaussian and Laplace pdf and log-pdf, vectorised.
 likelihood      Slope model y = w x + N(0, sigma_n^2): predictions, residuals, per-point (log-)likelihoods
                 over a w grid (raw, each peaking at 1, or relative to the bell's peak), the product as a
@@ -32,6 +37,7 @@ sparsity        Lasso / Laplace-prior MAP and elastic net for the slope by soft 
                 a Laplace scale implies, Laplace and elastic-net priors and log posteriors on a grid.
 sums            ``dot``: exactly rounded sums of products for the sufficient statistics.
 validate        The shared input checks.
+_csv            Internal: reading (x, y) pairs from a CSV (``load_csv`` and the story's ``[line] csv``).
 _scaled         Internal: residuals, sums and areas on power-of-two-scaled floats and exact fractions, so no
                 intermediate overflows (bit-identical to the plain formulas for ordinary magnitudes).
 """

@@ -1,9 +1,8 @@
-"""Deterministic data sets of the storyboard, and loading a user's CSV of (x, y) pairs."""
+"""The story's data sets (the line fit's points from the story file, the polynomial sets generated from its seeds),
+and loading a user's CSV of (x, y) pairs."""
 
 from __future__ import annotations
 
-import csv
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,7 +12,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mathcore import parameters as P
+from mathcore._csv import read_pairs
 from mathcore._scaled import representable
+from mathcore.story import MAX_SEED as MAX_SEED  # seeds accepted by the data-set makers (63 bits)
 from mathcore.validate import finite, finite_values, int_in_range, paired, positive, text
 
 
@@ -51,19 +52,12 @@ class Dataset:
         return Dataset(xs, ys, self.name, self.x_label, self.y_label, dict(self.meta))
 
 
-HOUSE_SIZES = np.array([0.8, 1.0, 1.3, 1.6, 2.0, 2.4])
-
-
-#: Seeds accepted by the data-set makers (numpy takes any non-negative integer; this keeps them to 63 bits).
-MAX_SEED = 2**63 - 1
-
-
-def house_prices(seed: int = 33) -> Dataset:
-    """Six sales: size in 1000 sq ft, price in $100k, scattered around w = 2 with noise sigma_n."""
-    rng = np.random.default_rng(int_in_range("seed", seed, 0, MAX_SEED))
-    y = P.TRUE_SLOPE * HOUSE_SIZES + rng.normal(0.0, P.SIGMA_N, HOUSE_SIZES.size)
-    return Dataset(HOUSE_SIZES.copy(), y, "house prices", "size (1000 sq ft)", "price ($100k)",
-                   {"sigma_n": P.SIGMA_N})
+def house_prices() -> Dataset:
+    """The story's line-fit data ([line] of the story file; six sales in the shipped one: size in 1000 sq ft,
+    price in $100k, scattered around w = 2 with noise sigma_n)."""
+    line = P.STORY.line
+    return Dataset(np.array(line.x), np.array(line.y), line.name, line.x_label, line.y_label,
+                   {"sigma_n": line.sigma_n})
 
 
 def smooth_source(x: ArrayLike) -> NDArray[np.float64]:
@@ -84,21 +78,23 @@ def _noisy(n: int, seed: int, noise: float) -> Dataset:
     return Dataset(x, y, "noisy points", "x", "y", {"noise": noise})
 
 
-def five_noisy_points(seed: int = 3) -> Dataset:
-    """Five noisy samples of the smooth source: enough for a degree-4 polynomial to hit all."""
-    data = _noisy(5, seed, 0.25)
+def five_noisy_points(seed: int = P.OVERFIT_SEED) -> Dataset:
+    """Chapter 4's noisy samples of the smooth source ([overfitting] points and noise; five in the shipped story,
+    enough for a degree-4 polynomial to hit all)."""
+    data = _noisy(P.OVERFIT_POINTS, seed, P.OVERFIT_NOISE)
     return Dataset(data.x, data.y, "five noisy points", "x", "y", dict(data.meta))
 
 
-def fresh_points(seed: int = 11, n: int = 6) -> Dataset:
-    """New samples from the same source as the five points, to expose overfitting."""
+def fresh_points(seed: int = P.FRESH_SEED, n: int = P.FRESH_POINTS) -> Dataset:
+    """New samples from the same source and noise as chapter 4's points, to expose overfitting."""
     int_in_range("seed", seed, 0, MAX_SEED)
-    return _noisy(n, seed, 0.25)
+    return _noisy(n, seed, P.OVERFIT_NOISE)
 
 
-def polynomial_playground(seed: int = 1) -> Dataset:
-    """Twelve noisy samples for the polynomial MLE-versus-MAP playground."""
-    return _noisy(12, seed, 0.25)
+def polynomial_playground(seed: int = P.PLAYGROUND_SEED) -> Dataset:
+    """Noisy samples for the polynomial MLE-versus-MAP playground ([playground] points and noise; twelve in the
+    shipped story)."""
+    return _noisy(P.PLAYGROUND_POINTS, seed, P.PLAYGROUND_NOISE)
 
 
 def load_csv(path: str | Path, sigma_n: float = P.SIGMA_N) -> Dataset:
@@ -107,62 +103,5 @@ def load_csv(path: str | Path, sigma_n: float = P.SIGMA_N) -> Dataset:
     if not isinstance(path, str | os.PathLike):
         raise ValueError(f"path must be a file path (str or Path), got {path!r}")
     positive("sigma_n", sigma_n)
-    p = Path(path)
-    if not p.is_file():
-        raise ValueError(f"csv path {str(p)!r} does not exist or is not a file")
-    try:
-        with p.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            rows = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
-    except UnicodeDecodeError:
-        raise ValueError(f"csv {p.name}: must be UTF-8 text") from None
-    except csv.Error as err:
-        raise ValueError(f"csv {p.name}: malformed CSV ({err})") from None
-    if not rows:
-        raise ValueError(f"csv {p.name}: needs a header naming columns x and y, or two numeric columns; file is empty")
-    columns, rows = _columns(p.name, rows)
-    xs: list[float] = []
-    ys: list[float] = []
-    for line, row in rows:
-        for col, out in (("x", xs), ("y", ys)):
-            out.append(_cell(p.name, line, row, col, columns[col]))
-    if len(xs) < 2:
-        raise ValueError(f"csv {p.name}: needs at least 2 data rows, got {len(xs)}")
-    return Dataset(np.array(xs), np.array(ys), p.stem, "x", "y", {"sigma_n": sigma_n})
-
-
-def _columns(name: str, rows: list[tuple[int, list[str]]]) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
-    """Column indices of x and y, and the data rows (the header row removed when there is one)."""
-    line, first = rows[0]
-    cells = [c.strip().lower() for c in first]
-    if len(cells) == 2 and all(_is_number(c) for c in cells):
-        return {"x": 0, "y": 1}, rows
-    for needed in ("x", "y"):
-        if needed not in cells:
-            raise ValueError(
-                f"csv {name} line {line}: missing column {needed!r} "
-                "(the header must name columns x and y, or every row must be a bare numeric x,y pair)"
-            )
-    return {"x": cells.index("x"), "y": cells.index("y")}, rows[1:]
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
-def _cell(name: str, line: int, row: list[str], col: str, index: int) -> float:
-    """The finite number in column ``col`` of a data row, or a ValueError naming the line."""
-    if index >= len(row) or not row[index].strip():
-        raise ValueError(f"csv {name} line {line}: column {col!r} is empty or missing")
-    cell = row[index].strip()
-    try:
-        value = float(cell)
-    except ValueError:
-        raise ValueError(f"csv {name} line {line}: column {col!r} is not a number: {cell!r}") from None
-    if not math.isfinite(value):
-        raise ValueError(f"csv {name} line {line}: column {col!r} must be a finite number, got {cell!r}")
-    return value
+    xs, ys = read_pairs(path)
+    return Dataset(np.array(xs), np.array(ys), Path(path).stem, "x", "y", {"sigma_n": sigma_n})

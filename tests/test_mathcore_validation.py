@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 import mathcore
 from mathcore.datasets import MAX_SEED, Dataset
 from mathcore.polynomial import PolyFit
+from mathcore.story import load_story
 from mathcore.validate import (
     broadcastable,
     finite,
@@ -269,6 +270,38 @@ SELF_FIT = Kind(FIT.draw, FIT.typical)  # coefficients / 8 keep the norm of 16 o
 INDEX = integer(0, lambda ctx: ctx.n - 1, 1)
 BLEND_DEGREE = scalar(st.floats(0.0, 15.0), 2.5, (-0.5, 15.5))
 
+SHIPPED_STORY = load_story()
+SHIPPED_PATH = SHIPPED_STORY.source
+
+
+def number_list(size: int | None, typical: list[float], positive_only: bool = False) -> Kind:
+    """A list of ``size`` (or 2 to 5) finite numbers; the invalid ones: not a list, NaN, text, booleans, too few."""
+    n = st.just(size) if size else st.integers(2, 5)
+    values = n.flatmap(lambda k: st.lists(POSITIVE if positive_only else REAL, min_size=k, max_size=k))
+    bad = [None, "ab", 3.0, [NAN, *typical[1:]], [INF, *typical[1:]], ["1.0", *typical[1:]], [True, *typical[1:]],
+           typical[:1]] + ([[0.0, *typical[1:]], [-1.0, *typical[1:]]] if positive_only else [])
+    return Kind(lambda ctx: ctx.draw(values), lambda ctx: list(typical), lambda ctx: bad)
+
+
+def degree_list(typical: list[int]) -> Kind:
+    return Kind(lambda ctx: ctx.draw(st.lists(DEGREES, min_size=1, max_size=5, unique=True).map(sorted)),
+                lambda ctx: list(typical),
+                lambda ctx: [None, "ab", 3, [], [2, 1], [1.5], [16], [-1], [True], [NAN], [1, 99]])
+
+
+def section(name: str) -> Kind:
+    """A section record of the shipped story; the invalid ones: None, text, a number, another section."""
+    other = SHIPPED_STORY.prior if name != "prior" else SHIPPED_STORY.line
+    return Kind(lambda ctx: getattr(SHIPPED_STORY, name), lambda ctx: getattr(SHIPPED_STORY, name),
+                lambda ctx: [None, "section", 3.0, other])
+
+
+STORY_PATH = Kind(lambda ctx: SHIPPED_PATH if ctx.draw(COIN) else None, lambda ctx: SHIPPED_PATH,
+                  lambda ctx: [3.0, NAN, b"x.toml", ["x.toml"], str(CSV_DIR / "missing.toml")])
+STORY = Kind(lambda ctx: SHIPPED_STORY, lambda ctx: SHIPPED_STORY, lambda ctx: [None, "story", 3.0])
+SIGMA_ARG = scalar(POSITIVE, 1.0, (0.0, -1.0))
+SMALL_SIGMA, LARGE_SIGMA = scalar(POSITIVE, 0.3, (0.0, -1.0)), scalar(POSITIVE, 4.0, (0.0, -1.0))
+
 
 @dataclass(frozen=True)
 class Arg:
@@ -299,7 +332,7 @@ PUBLIC: dict[str, tuple[Arg, ...]] = {
     "datasets.Dataset": args(("x", X), ("y", Y), ("name", TEXT), ("x_label", TEXT), ("y_label", TEXT),
                              ("meta", META)),
     "datasets.Dataset.with_point": args(("self", DATASET), ("index", INDEX), ("x", REAL_ARG), ("y", REAL_ARG)),
-    "datasets.house_prices": args(("seed", SEED)),
+    "datasets.house_prices": args(),
     "datasets.smooth_source": args(("x", X_ANY)),
     "datasets.five_noisy_points": args(("seed", SEED)),
     "datasets.fresh_points": args(("seed", SEED), ("n", integer(2, 10_000, 6, draw_high=40))),
@@ -374,6 +407,27 @@ PUBLIC: dict[str, tuple[Arg, ...]] = {
     "sparsity.elastic_net_prior_logpdf": args(("w", W), SIGMA, ("mix", UNIT)),
     "sparsity.elastic_net_log_posterior": GRID_XY_SN + args(SIGMA, ("mix", UNIT)),
     "sparsity.elastic_net_map_slope": args(("x", X), ("y", Y), SN, SIGMA, ("mix", UNIT)),
+    "story.LineFit": args(("name", TEXT), ("x_name", TEXT), ("x_unit", TEXT), ("y_name", TEXT), ("y_unit", TEXT),
+                          ("x", X), ("y", Y), ("true_slope", REAL_ARG), SN,
+                          ("try_slopes", number_list(3, [0.5, 5.0, 2.0])), ("drag_index", INDEX),
+                          ("drag_to", REAL_ARG), ("w_range", domain(optional=False)),
+                          ("csv", TEXT)),
+    "story.PriorRange": args(("sigma_start", SIGMA_ARG), ("sigma_min", SMALL_SIGMA), ("sigma_max", LARGE_SIGMA)),
+    "story.Descent": args(("start", REAL_ARG), ("rate", POSITIVE_ARG), ("steps", integer(1, 1000, 7))),
+    "story.Ridge": args(("lambda_sweep", number_list(None, [0.5, 2.25, 10.0], positive_only=True))),
+    "story.Overfitting": args(("seed", SEED), ("points", integer(2, 10_000, 5, draw_high=40)), ("noise", POSITIVE_ARG),
+                              ("degrees", degree_list([1, 2, 3, 4])), ("fresh_seed", SEED),
+                              ("fresh_points", integer(2, 10_000, 6, draw_high=40))),
+    "story.Playground": args(("seed", SEED), ("points", integer(2, 10_000, 12, draw_high=40)),
+                             ("noise", POSITIVE_ARG), ("degrees", degree_list([3, 6, 8, 10, 11])),
+                             ("lam", POSITIVE_ARG, "lambda"), ("drag_index", integer(0, 11, 6)),
+                             ("drag_to", REAL_ARG)),
+    "story.Sparsity": args(("sigmas", number_list(2, [1.0, 0.05], positive_only=True)), ("elastic_mix", UNIT)),
+    "story.Story": args(("source", TEXT), *((name, section(name)) for name in
+                                            ("line", "prior", "descent", "ridge", "overfitting", "playground",
+                                             "sparsity"))),
+    "story.load_story": args(("path", STORY_PATH)),
+    "story.claims_problems": args(("story", STORY)),
     "sums.dot": args(("a", X), ("b", Y)),
 }
 
@@ -462,6 +516,8 @@ def bad_calls(draw: st.DrawFn, name: str) -> tuple[dict[str, object], Arg]:
 
 
 NAMES = sorted(PUBLIC)
+#: The callables that take arguments (house_prices takes none: its data are the story's).
+WITH_ARGS = [name for name in NAMES if PUBLIC[name]]
 
 
 @pytest.mark.filterwarnings("error::RuntimeWarning")
@@ -478,7 +534,7 @@ def test_finite_arguments_give_finite_results_or_an_error_naming_a_parameter(nam
         assert all_finite(result), f"{name}({kwargs}) = {result!r}"
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", WITH_ARGS)
 @WIDE
 @given(data=st.data())
 def test_an_invalid_argument_raises_a_value_error_naming_it(name, data):
