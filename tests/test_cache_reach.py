@@ -17,14 +17,15 @@ from production.rendering.jobs import ChapterJob
 from scenes.chapters import CHAPTERS
 
 SETTINGS = {"quality": "preview", "voice": "none", "theme": "dark"}
+STORY = "stories/house-prices/story.toml"
 SLUGS = [ch.slug for ch in CHAPTERS]
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    """A copy of the files chapter keys read: scenes/, mathcore/, production/ and manim.cfg."""
+    """A copy of the files chapter keys read: scenes/, mathcore/, production/, stories/ and manim.cfg."""
     ignore = shutil.ignore_patterns("__pycache__")
-    for package in ("scenes", "mathcore", "production"):
+    for package in ("scenes", "mathcore", "production", "stories"):
         shutil.copytree(ROOT / package, tmp_path / package, ignore=ignore)
     shutil.copy2(ROOT / "manim.cfg", tmp_path / "manim.cfg")
     return tmp_path
@@ -56,7 +57,7 @@ def test_value_only_ch10_uses_rekeys_ch10_alone(root):
     users = [s for s in SLUGS if "ELASTIC_MIX" in (root / "scenes" / f"{s}.py").read_text(encoding="utf-8")]
     assert users == ["ch10_what_it_means"], "the test needs a parameter only ch10 reads"
     before = _keys(root)
-    _edit(root, "mathcore/parameters.py", "ELASTIC_MIX = 0.5", "ELASTIC_MIX = 0.4")
+    _edit(root, STORY, "elastic_mix = 0.5", "elastic_mix = 0.4")
     assert _changed(before, _keys(root)) == ["ch10_what_it_means"]
 
 
@@ -122,7 +123,7 @@ def test_dynamic_use_takes_the_whole_module(root, kind):
     static = _synthetic(root, "chx_static", _STATIC)
     dynamic = _synthetic(root, "chx_dynamic", _DYNAMIC[kind])
     assert "mathcore.parameters" in reach.chapter_reach(root / "scenes" / "chx_dynamic.py", root).whole
-    _edit(root, "mathcore/parameters.py", "DESCENT_STEPS = 7", "DESCENT_STEPS = 8")
+    _edit(root, STORY, "steps = 7", "steps = 8")  # [descent] steps: DESCENT_STEPS
     assert _synthetic(root, "chx_static", _STATIC) == static
     assert _synthetic(root, "chx_dynamic", _DYNAMIC[kind]) != dynamic
 
@@ -146,12 +147,44 @@ def test_relative_imports_reexports_and_import_time_registration_are_followed(ro
                     encoding="utf-8")
     text = "from mathcore import LOWEST\nfrom mathcore._extra import lookup\n"
     key = _synthetic(root, "chx_chain", text)
-    for old, new, changes in [("DESCENT_STEPS = 7", "DESCENT_STEPS = 8", False),
-                              ("SIGMA_N = 1.5", "SIGMA_N = 1.6", True),  # via _extra.noise, registered at import
-                              ("SIGMA_MIN = 0.3", "SIGMA_MIN = 0.2", True)]:  # via the re-export in __init__
-        _edit(root, "mathcore/parameters.py", old, new)
+    for old, new, changes in [("steps = 7", "steps = 8", False),  # DESCENT_STEPS
+                              ("sigma_n = 1.5", "sigma_n = 1.6", True),  # via _extra.noise, registered at import
+                              ("sigma_min = 0.3", "sigma_min = 0.2", True)]:  # via the re-export in __init__
+        _edit(root, STORY, old, new)
         now = _synthetic(root, "chx_chain", text)
         assert (now != key) is changes, old
         key = now
     _edit(root, "mathcore/_extra.py", "return 1", "return 2")
     assert _synthetic(root, "chx_chain", text) == key
+
+
+def _readers(root: Path, *names: str) -> list[str]:
+    return [s for s in SLUGS if any(n in (root / "scenes" / f"{s}.py").read_text(encoding="utf-8") for n in names)]
+
+
+def test_a_story_value_rekeys_the_chapters_that_read_it_and_a_story_comment_none(root):
+    readers = _readers(root, "SIGMA_MIN")
+    assert readers and len(readers) < len(SLUGS)
+    before = _keys(root)
+    _edit(root, STORY, "sigma_min = 0.3 ", "sigma_min = 0.25 ")
+    assert _changed(before, _keys(root)) == readers
+    before = _keys(root)
+    _edit(root, STORY, "# wide: the MAP is within 2% of the MLE", "# wide: the MAP stays within 2% of the MLE")
+    assert _changed(before, _keys(root)) == []
+
+
+def test_the_active_story_and_its_csv_are_inputs(root, tmp_path, monkeypatch):
+    before = _keys(root)
+    other = tmp_path / "other"
+    other.mkdir()
+    text = (root / STORY).read_text(encoding="utf-8")
+    start, end = text.index("x = [0.8"), text.index("true_slope")
+    (other / "story.toml").write_text(text[:start] + 'csv = "houses.csv"\n' + text[end:], encoding="utf-8")
+    rows = "x,y\n0.8,2.1975549508959586\n1.0,1.1557649938737125\n1.3,3.483252415622668\n"
+    (other / "houses.csv").write_text(rows + "1.6,3.26317715441368\n2.0,1.6436492210394151\n", encoding="utf-8")
+    monkeypatch.setenv("MLE2MAP_STORY", str(other / "story.toml"))
+    with_csv = _keys(root)
+    readers = _readers(root, "house_prices")
+    assert readers and _changed(before, with_csv) == readers  # the line data now come from the CSV
+    (other / "houses.csv").write_text(rows + "1.6,3.3\n2.0,1.6436492210394151\n", encoding="utf-8")
+    assert _changed(with_csv, _keys(root)) == readers

@@ -48,12 +48,13 @@ def pinned_versions() -> dict[str, str]:
 
 
 def shared_sources() -> list[Path]:
-    """Every file any scene may depend on: scenes/ modules that are not chapters, all of mathcore, manim.cfg, the
-    worker and production/quality.py (the thumbnail's key; a chapter's key takes only what it reaches)."""
+    """Every file any scene may depend on: scenes/ modules that are not chapters, all of mathcore, the active story's
+    files, manim.cfg, the worker and production/quality.py (the thumbnail's key; a chapter's key takes only what it
+    reaches)."""
     scenes = [p for p in (ROOT / "scenes").rglob("*.py") if not p.name.startswith("ch")]
     mathcore = list((ROOT / "mathcore").rglob("*.py"))
     extra = [ROOT / "manim.cfg", ROOT / "production" / "rendering" / "worker.py", ROOT / "production" / "quality.py"]
-    return sorted(p for p in [*scenes, *mathcore, *extra] if p.is_file())
+    return sorted(p for p in [*scenes, *mathcore, *reach.story_files(ROOT), *extra] if p.is_file())
 
 
 def imported_sources(source: Path, root: Path = ROOT) -> set[Path]:
@@ -80,8 +81,8 @@ def _versions_this_run() -> dict[str, str]:
 def chapter_key(job: ChapterJob, settings: dict[str, object], shared: Iterable[Path] | None = None,
                 root: Path = ROOT) -> str:
     """Hash of what the chapter's render reads: its module and the project modules it imports (whole), the
-    mathcore code it reaches (production/rendering/reach.py), the render base (manim.cfg, the worker and what it
-    imports, production/quality.py), narration, settings and versions.
+    mathcore code it reaches and the story values that code reads (production/rendering/reach.py), the render base
+    (manim.cfg, the worker and what it imports, production/quality.py), narration, settings and versions.
 
     ``shared`` replaces the render base (tests pin it so edits elsewhere cannot change their keys); ``root`` is
     the project the files are found in (tests use a copy).
@@ -95,6 +96,7 @@ def chapter_key(job: ChapterJob, settings: dict[str, object], shared: Iterable[P
         files.add(job.narration)
     _digest_files(h, files, root)
     h.update(found.material())
+    h.update(reach.story_material(found))
     return h.hexdigest()
 
 

@@ -19,16 +19,25 @@ a name a module does not define at top level, ``globals()``/``vars()``/``locals(
 The key material is the source lines of the reached statements, per module in file order, modules in name
 order; editing a comment or docstring outside them, or code no chapter reaches, changes no key.
 
+The story file mathcore/parameters.py loads (``STORY``) is data: :func:`story_material` adds the values of the
+``STORY.section.key`` paths the reached code reads (a whole section when only ``STORY.section`` is read, with the
+CSV of ``[line]`` when its points are; the whole file for a bare use of ``STORY``), so editing a value re-renders
+only the chapters that read it, and a comment in the story file none.
+
 Parsed modules are kept per process, keyed by file content, so the ten chapter keys of a run parse each file once.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import os
+import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from mathcore.story import RENAMED_KEYS, SHIPPED_STORY, STORY_ENV
 
 #: The package analysed by definition; the others are inputs as whole files.
 CORE = "mathcore"
@@ -431,6 +440,79 @@ def chapter_reach(source: Path, root: Path) -> Reach:
     reach = Reach(root)
     reach.add_file(source)
     return reach
+
+
+def _story_path(root: Path) -> Path:
+    named = os.environ.get(STORY_ENV, "").strip()
+    return Path(named) if named else root / SHIPPED_STORY
+
+
+def _story_table(story: Path) -> dict[str, object]:
+    """The story file as TOML, unchecked ({} when missing or broken: every command's check stops on it first)."""
+    try:
+        return tomllib.loads(story.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _story_csv(story: Path, table: dict[str, object]) -> Path | None:
+    line = table.get("line")
+    csv = line.get("csv") if isinstance(line, dict) else None
+    return story.parent / csv if isinstance(csv, str) and csv.strip() else None
+
+
+def story_files(root: Path) -> set[Path]:
+    """The active story's files (mathcore/story.py: ``MLE2MAP_STORY``, else the shipped story under ``root``) and
+    the CSV its ``[line] csv`` names."""
+    story = _story_path(root)
+    csv = _story_csv(story, _story_table(story))
+    return {p for p in (story, csv) if p is not None and p.is_file()}
+
+
+_PARAMETERS = {("module", f"{CORE}.parameters"), ("from", CORE, "parameters")}
+
+
+def _story_uses(module: Module, indices: Iterable[int]) -> Iterator[tuple[str, ...]]:
+    """The story paths (section, key) the statements read off ``mathcore.parameters.STORY``; () for a bare use."""
+    own = module.name == f"{CORE}.parameters"
+    for index in indices:
+        if own and index in module.binders.get("STORY", ()):
+            continue  # STORY = load_story()
+        for name, attrs, _ in module.facts[index].refs:
+            if own and name == "STORY" and name not in module.bindings:
+                yield attrs[:2]
+            for bound in module.bindings.get(name, ()):
+                if bound in _PARAMETERS and attrs[:1] == ("STORY",):
+                    yield attrs[1:3]
+                elif bound == ("from", f"{CORE}.parameters", "STORY"):
+                    yield attrs[:2]
+
+
+def story_material(found: Reach) -> bytes:
+    """The values of the active story a chapter reads (``STORY.section.key`` in the code it reaches; the whole section
+    for ``STORY.section`` or an attribute that is not one of its keys; for a bare use of STORY, the whole story and
+    its CSV), so an edit re-renders only the chapters reading it."""
+    uses: set[tuple[str, ...]] = set()
+    for name, mod in found.loaded.items():
+        uses.update(_story_uses(mod, sorted(found.included[name])))
+    for path in found.files:
+        mod = parsed(path, found.module_name(path))
+        uses.update(_story_uses(mod, range(len(mod.body))))
+    story = _story_path(found.root)
+    table = _story_table(story)
+    csv = _story_csv(story, table)
+    if () in uses:
+        return b"".join(p.read_bytes() + b"\0" for p in (story, csv) if p is not None and p.is_file())
+    renamed = {field: key for key, field in RENAMED_KEYS.items()}
+    values: dict[str, object] = {}
+    for use in sorted(uses):
+        section = table.get(use[0])
+        key = renamed.get(use[1], use[1]) if len(use) > 1 else None
+        whole = not isinstance(section, dict) or key not in section  # a derived attribute: the whole section
+        values[use[0] if whole else ".".join(use)] = section if whole else section[key]  # type: ignore[index]
+        if use[0] == "line" and (whole or key in ("x", "y", "csv")) and csv is not None and csv.is_file():
+            values["line.csv file"] = csv.read_bytes().hex()
+    return json.dumps(values, sort_keys=True, default=repr).encode()
 
 
 def render_base(root: Path) -> set[Path]:
