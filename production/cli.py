@@ -30,8 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     for name, help_text in (("video", "render all chapters and assemble media/final/"),
                             ("render", "render the chapters only (cached)"),
                             ("status", "list the chapters: present, missing, cached"),
-                            ("check", "run every check a render makes (configuration, voice, tools, font, narration), "
-                                      "without rendering"),
+                            ("check", "run every check a render makes (configuration, voice, tools, font, narration, "
+                                      "story), without rendering"),
                             ("thumbnail", "write media/thumbnail.png (each package gets its own)"),
                             ("contact-sheet", "one still per chapter in media/contact_sheet.png")):
         p = sub.add_parser(name, help=help_text)

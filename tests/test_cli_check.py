@@ -44,7 +44,7 @@ def broken(tmp_path: Path, monkeypatch) -> None:
 def test_check_passes_on_the_shipped_project(media, no_render, capsys):
     assert cli.main(["check"]) == 0
     out = capsys.readouterr().out
-    names = ["configuration", "voice and theme", "media folder", "tools", "font", "narration"]
+    names = ["configuration", "voice and theme", "media folder", "tools", "font", "narration", "story"]
     for name in names:
         assert f"  ok       {name}: " in out, out
     assert "everything a render needs is in place" in out
@@ -58,8 +58,8 @@ def test_check_lists_every_problem_and_exits_2(tmp_path, monkeypatch, media, no_
     assert "skipped  voice and theme: needs a valid video.toml" in out  # depends on the configuration
     assert "problem  tools: not found on PATH: dvisvgm (Debian package dvisvgm); run `make setup`" in out
     assert "problem  narration: ch05_prior.md: beat 'formula' has a malformed tag" in out
-    assert "ok       font: " in out and "ok       media folder: " in out
-    assert len([line for line in out.splitlines() if line.startswith("  ")]) == 6  # one line per check
+    assert "ok       font: " in out and "ok       media folder: " in out and "ok       story: " in out
+    assert len([line for line in out.splitlines() if line.startswith("  ")]) == 7  # one line per check
 
 
 def test_every_command_stops_on_all_problems_before_rendering(tmp_path, monkeypatch, media, no_render, capsys):

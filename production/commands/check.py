@@ -1,8 +1,9 @@
 """``mle2map check``: every check a render would make, in seconds, without rendering anything.
 
 The same checks run before every command (production/cli.py), all of them, so a run that cannot work stops at
-once with every problem listed, one line each, instead of at the first one or in the middle of a render. A check
-whose input is broken by an earlier one (the voice needs a valid video.toml) is reported as not checked.
+once with every problem listed, one line each (each claim of the narration the story's numbers break on a line of
+its own), instead of at the first one or in the middle of a render. A check whose input is broken by an earlier
+one (the voice needs a valid video.toml) is reported as not checked.
 """
 
 from __future__ import annotations
@@ -88,6 +89,21 @@ def _narration() -> str:
     return f"{beats} beats"
 
 
+def _story() -> list[Outcome]:
+    """The active story file (mathcore/story.py) loads, and the narration's claims hold on its numbers: one outcome
+    per problem found."""
+    from mathcore.story import claims_problems, load_story
+
+    try:
+        story = load_story()
+    except ValueError as exc:
+        return [Outcome("story", str(exc))]
+    problems = claims_problems(story)
+    if problems:
+        return [Outcome("story", problem) for problem in problems]
+    return [Outcome("story", None, f"{story.source}, the narration's claims hold")]
+
+
 def preflight(args: argparse.Namespace, media: Path, *, media_needed: bool = True) -> Preflight:
     """Run every check; ``media_needed`` False skips the media folder's (``status`` only reads it)."""
     result = Preflight([])
@@ -107,7 +123,7 @@ def preflight(args: argparse.Namespace, media: Path, *, media_needed: bool = Tru
     if media_needed:
         checks.append(("media folder", lambda: str(check_media(media))))
     checks += [("tools", _tools), ("font", _font), ("narration", _narration)]
-    result.outcomes = [_attempt(name, check) for name, check in checks]
+    result.outcomes = [*(_attempt(name, check) for name, check in checks), *_story()]
     return result
 
 
