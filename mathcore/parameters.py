@@ -65,8 +65,9 @@ DESCENT_STEPS = STORY.descent.steps
 
 #: Samples of the shared w grid.
 W_SAMPLES = 601
-#: One unit of w in dollars per square foot ($100k per 1000 sq ft; the shipped story's units).
-DOLLARS_PER_SQFT_PER_W = 100.0
+#: One unit of w in the slope's display unit ([words] slope_scale; dollars per square foot in the shipped story,
+#: $100k per 1000 sq ft).
+DOLLARS_PER_SQFT_PER_W = STORY.words.slope_scale
 #: The x range of the overfitting and playground sets (fits use it as their basis domain).
 UNIT_DOMAIN = (0.0, 1.0)
 
@@ -77,7 +78,7 @@ def w_grid(samples: int = W_SAMPLES) -> np.ndarray:
 
 
 def dollars_per_sqft(w: float) -> float:
-    """The house slope w (in $100k per 1000 sq ft) in dollars per square foot."""
+    """The slope w in the story's display unit ([words] slope_scale: dollars per square foot in the shipped one)."""
     dollars = finite("w", w) * DOLLARS_PER_SQFT_PER_W
     if not math.isfinite(dollars):
         raise ValueError(f"w: {w!r} in dollars per square foot exceeds the float range (1.8e308)")

@@ -1,10 +1,11 @@
 """The story file: every number the chapters show and compute with, as data, checked before anything renders.
 
 A story is a TOML file (the shipped one is ``stories/house-prices/story.toml``, which documents every key) with the
-sections ``[line]``, ``[prior]``, ``[descent]``, ``[ridge]``, ``[overfitting]``, ``[playground]`` and
-``[sparsity]``. :func:`load_story` reads it into a frozen :class:`Story` of one small dataclass per section and
-checks types, ranges and the rules between keys; a problem raises a ValueError of one line naming the file, the
-``[section] key``, the bad value and what it must be. :func:`claims_problems` checks the claims the narration
+sections ``[line]``, ``[prior]``, ``[descent]``, ``[ridge]``, ``[overfitting]``, ``[playground]``, ``[sparsity]``
+and ``[words]`` (what the narration and the screen call the data and its slope). :func:`load_story` reads it into
+a frozen :class:`Story` of one small dataclass per section and checks types, ranges and the rules between keys;
+a problem raises a ValueError of one line naming the file, the ``[section] key``, the bad value and what it must
+be. :func:`claims_problems` checks the claims the narration
 makes (a tight prior pulls the MAP halfway to zero, the Laplace MAP reaches exactly zero, ...) with mathcore on
 the story's own numbers, one line per failed claim naming the key to change.
 
@@ -255,6 +256,48 @@ class Sparsity:
             raise _fail("sigmas", "[wide, tight] with tight < wide", [wide, tight])
 
 
+def _phrase(name: str, value: object, may_be_empty: bool = False) -> str:
+    """Words spoken and shown as they are: one line, no template braces or tags."""
+    text = _text(name, value)
+    if (not text.strip() and not may_be_empty) or any(c in text for c in "{}<>\n"):
+        allowed = "words (may be empty)" if may_be_empty else "words, not empty"
+        raise _fail(name, f"{allowed}, on one line, without {{ }} < >", value)
+    return text
+
+
+@dataclass(frozen=True)
+class Words:
+    """``[words]``: what the narration and the screen call the line-fit data, its units and its slope."""
+
+    item: str
+    items: str
+    sample: str
+    samples: str
+    x_words: str
+    y_words: str
+    y_plural: str
+    y_most: str
+    slope_scale: float
+    slope_prefix: str
+    slope_unit: str
+    slope_symbol: str
+    slope_decimals: int
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if f.type == "str":
+                _phrase(f.name, getattr(self, f.name), may_be_empty=f.name == "slope_prefix")
+        _set(self, slope_scale=_positive("slope_scale", self.slope_scale),
+             slope_decimals=_integer("slope_decimals", self.slope_decimals, 0, 6))
+
+    def slope_value(self, w: float) -> float:
+        """The slope w in the story's display unit (w times slope_scale)."""
+        value = _number("w", w) * self.slope_scale
+        if not math.isfinite(value):
+            raise ValueError(f"w: {w!r} times [words] slope_scale exceeds the float range (1.8e308)")
+        return value
+
+
 @dataclass(frozen=True)
 class Story:
     """A checked story file: where it was read from and one record per section."""
@@ -267,6 +310,7 @@ class Story:
     overfitting: Overfitting
     playground: Playground
     sparsity: Sparsity
+    words: Words
 
     def __post_init__(self) -> None:
         _text("source", self.source)
@@ -282,7 +326,8 @@ class Story:
 
 
 _SECTIONS: dict[str, type] = {"line": LineFit, "prior": PriorRange, "descent": Descent, "ridge": Ridge,
-                              "overfitting": Overfitting, "playground": Playground, "sparsity": Sparsity}
+                              "overfitting": Overfitting, "playground": Playground, "sparsity": Sparsity,
+                              "words": Words}
 #: TOML keys that are not Python names: key -> field.
 RENAMED_KEYS = {"lambda": "lam"}
 

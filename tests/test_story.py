@@ -68,6 +68,25 @@ def test_the_shipped_story_holds_todays_numbers():
     assert story.files == (str(SHIPPED),)
 
 
+def test_the_shipped_words_are_todays_narration_and_readout():
+    w = load_story(SHIPPED).words
+    assert (w.item, w.items, w.sample, w.samples, w.y_plural, w.y_most) == (
+        "house", "houses", "sale", "sales", "prices", "priciest")
+    assert (w.x_words, w.y_words) == ("thousands of square feet", "hundreds of thousands of dollars")
+    assert (w.slope_scale, w.slope_prefix, w.slope_unit, w.slope_symbol, w.slope_decimals) == (
+        100.0, "$", "per square foot", "per sq ft", 0)
+    assert w.slope_value(2.0) == P.dollars_per_sqft(2.0) == 200.0
+
+
+def test_the_slope_scale_reaches_the_dollar_readout(tmp_path):
+    story = write_story(tmp_path, ("slope_scale = 100.0", "slope_scale = 2.5"), ('slope_symbol = "per sq ft"',
+                                                                               'slope_symbol = "pts/h"'))
+    code = "from mathcore import parameters as P; print(P.dollars_per_sqft(2.0), P.STORY.words.slope_symbol)"
+    env = {**os.environ, "MLE2MAP_STORY": str(story)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["5.0", "pts/h"]
+
+
 def test_the_module_constants_and_data_sets_are_todays():
     for name, value in TODAY.items():
         assert getattr(P, name) == value and type(getattr(P, name)) is type(value), name
@@ -144,6 +163,14 @@ def test_each_broken_claim_names_the_key_to_change(tmp_path, edits, key):
     ("[sparsity]", "[sparsity_]", "[sparsity_]: unknown section; the sections are line, prior"),
     ("true_slope = 2.0", "true_slope = 2.0.0", "not valid TOML"),
     ("x = [0.8", 'csv = "houses.csv"\nx = [0.8', "[line] csv: give either csv or x and y, not both"),
+    ('item = "house"', 'item = ""', "[words] item must be words, not empty, on one line, without { } < >, got ''"),
+    ('items = "houses"', 'items = "{houses}"', "[words] items must be words, not empty, on one line"),
+    ('y_most = "priciest"', 'y_most = 3', "[words] y_most must be a string, got 3"),
+    ("slope_scale = 100.0", "slope_scale = 0", "[words] slope_scale must be a finite number > 0, got 0"),
+    ("slope_decimals = 0", "slope_decimals = 1.5", "[words] slope_decimals must be an integer from 0 to 6, got 1.5"),
+    ('slope_unit = "per square foot"', 'slope_unit = "per <b>foot"', "[words] slope_unit must be words, not empty"),
+    ('sample = "sale"         # one', 'samples_ = "sale"  # one', "[words] samples_: unknown key; the keys are item"),
+    ('slope_symbol = "per sq ft"', "", "[words] slope_symbol is missing; add it"),
 ])
 def test_a_bad_value_is_one_line_naming_the_file_and_key(tmp_path, old, new, says):
     path = write_story(tmp_path, (old, new))
