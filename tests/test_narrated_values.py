@@ -1,0 +1,102 @@
+"""Spoken numbers are templates (scenes/narration/*.md, filled from mathcore/narrated.py): the shipped story speaks
+today's words exactly, another story speaks its own numbers, a bad template is one line naming file, beat and name."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from mathcore.narrated import narrated_values
+from mathcore.story import load_story
+from production import cli
+from production.config import ROOT
+from scenes.chapters import CHAPTERS
+from scenes.narration import fill, load_script
+from scenes.segments import bookmarks, plain
+
+FIXTURES = Path(__file__).parent / "fixtures"
+#: Every chapter's narration as load_script returned it before the templates (generated once, at c5348ad).
+TODAYS = json.loads((FIXTURES / "narration_shipped.json").read_text(encoding="utf-8"))
+SECOND = FIXTURES / "story_second.toml"
+_TEMPLATE = re.compile(r"\{([a-z_0-9]+)")
+
+
+def test_the_shipped_story_fills_in_todays_narration_character_for_character():
+    shipped = load_story(ROOT / "stories" / "house-prices" / "story.toml")
+    filled = {c.slug: load_script(c.slug, story=shipped) for c in CHAPTERS}
+    assert filled == TODAYS
+    assert {c.slug: load_script(c.slug) for c in CHAPTERS} == TODAYS  # the active story is the shipped one
+
+
+def test_every_number_the_shipped_narration_speaks_is_a_template():
+    """No digit or spelled number from the story is left typed in a script: each beat's templates are filled."""
+    names = set(narrated_values(load_story()))
+    used = set()
+    for c in CHAPTERS:
+        source = (ROOT / "scenes" / "narration" / f"{c.slug}.md").read_text(encoding="utf-8")
+        spoken_lines = [ln for ln in source.splitlines() if ln.strip() and not ln.startswith((">", "#"))]
+        # leave out bookmarks, templates and the constants of formulas (2σn², 1/(2σn²))
+        text = re.sub(r"<bookmark[^>]*>|\{[^}]*\}|\d+(?=σ)|1/\(", "", " ".join(spoken_lines))
+        digits = re.findall(r"(?<![A-Za-zσλ/(])\d+(?:\.\d+)?(?![²³)])", text)
+        assert digits == [], (c.slug, digits)
+        used |= set(_TEMPLATE.findall(" ".join(spoken_lines)))
+    assert used <= names and {"sigma_min", "lambda_start", "try_low_scaled", "item", "playground_degrees"} <= used
+
+
+def test_a_second_story_speaks_its_own_numbers_and_words():
+    second = load_story(SECOND)
+    ch02 = load_script("ch02_fitting_a_line", story=second)
+    assert plain(ch02["scatter"]).startswith("Eight student exams: study time in hours, score in tens of points.")
+    assert "w = 0.4, 4 points per hour." in plain(ch02["too_low"])
+    assert "peak, just under 1.2, is" in plain(load_script("ch03_likelihood", story=second)["product"])
+    assert "σ to 0.25," in plain(load_script("ch05_prior", story=second)["sigma_narrow"])
+    assert "the MAP drops to under half the MLE." in plain(load_script("ch06_posterior", story=second)["sigma_tight"])
+    assert "σn = 1.2 and σ = 1, λ is 1.44." in plain(load_script("ch07_algebra", story=second)["ridge"])
+    ch09 = load_script("ch09_polynomial_ridge", story=second)
+    assert "to five, to seven, to nine, then ten: enough to thread all eleven points." in plain(ch09["degree_rises"])
+    for slug, beats in TODAYS.items():  # the same beats and bookmarks, in the same order
+        filled = load_script(slug, story=second)
+        assert list(filled) == list(beats) and all(list(bookmarks(filled[k])) == list(bookmarks(beats[k]))
+                                                   for k in beats), slug
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("Shrink σ to {sigma_tiny}.", "ch05_prior.md: beat 'sigma_narrow': unknown template {sigma_tiny}"),
+    ("At degree {overfit_degrees[9]:words}.", "ch05_prior.md: beat 'sigma_narrow': a template's [index] is past"),
+    ("At {sigma_min:spelled}.", "ch05_prior.md: beat 'sigma_narrow': bad template (unknown format 'spelled'"),
+    ("An unclosed {sigma_min.", "ch05_prior.md: beat 'sigma_narrow': bad template ("),
+    ("Words {item:r2}.", "ch05_prior.md: beat 'sigma_narrow': bad template (format 'r2' is for numbers"),
+])
+def test_a_bad_template_is_one_line_naming_file_beat_and_name(tmp_path, text, says):
+    source = (ROOT / "scenes" / "narration" / "ch05_prior.md").read_text(encoding="utf-8")
+    start = source.index("## sigma_narrow\n") + len("## sigma_narrow\n")
+    end = source.index("\n\n", start)
+    (tmp_path / "ch05_prior.md").write_text(source[:start] + text + source[end:], encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        load_script("ch05_prior", tmp_path)
+    assert str(err.value).startswith(says) and "\n" not in str(err.value), str(err.value)
+
+
+def test_check_reports_an_unknown_template(tmp_path, monkeypatch, capsys):
+    import scenes.narration as narration
+
+    source = (ROOT / "scenes" / "narration" / "ch06_posterior.md").read_text(encoding="utf-8")
+    (tmp_path / "ch06_posterior.md").write_text(source.replace("{sigma_max:r2}", "{sigma_top}"), encoding="utf-8")
+    real = narration.script_path
+    monkeypatch.setattr(narration, "script_path", lambda chapter, directory=None: (
+        tmp_path / f"{chapter}.md" if chapter == "ch06_posterior" else real(chapter, directory)))
+    monkeypatch.setattr(cli, "MEDIA", tmp_path / "media")
+    assert cli.main(["check"]) == 2
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if "sigma_top" in ln]
+    assert len(lines) == 1 and "ch06_posterior.md: beat 'sigma_wide': unknown template {sigma_top}" in lines[0]
+
+
+def test_fill_spells_lists_and_rounds_as_the_readouts_do():
+    values = {"d": (2, 3, 8), "one": (4,), "w": 2.2449, "n": 6, "big": 1_000_000.0}
+    assert fill("{d:words}; {one:words}; {n:Words}", values, "x") == "two, three and eight; four; Six"
+    assert fill("{w:r2} {w:r1} {w} {big}", values, "x") == "2.24 2.2 2.2449 1000000"
+    with pytest.raises(ValueError, match="^here: bad template"):
+        fill("{d}", values, "here")
