@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from manim import (
     DOWN,
@@ -33,15 +35,22 @@ RESIDUAL_WIDTH = 6  # thick enough to read as pink on a phone
 VERDICT_TOP = -1.5  # top of the verdict (and of the closing question) in the lower right
 
 
+def tex_text(words: str) -> str:
+    """Story words set in TeX as written (``$`` and the other TeX specials escaped)."""
+    return re.sub(r"([$%&#_])", r"\\\1", words)
+
+
 class DollarReadout(Readout):
-    """``$200 per sq ft``: the slope in dollars per square foot, following ``value()``."""
+    """``$200 per sq ft``: the slope in the story's display unit ([words] slope_*), following ``value()``."""
 
     def __init__(self, value, size: float = S.LABEL_SIZE) -> None:
-        super().__init__(None, value, S.WEIGHT, decimals=0, size=size * 1.2, prefix=r"\$", unit="per sq ft")
+        words = P.STORY.words
+        super().__init__(None, value, S.WEIGHT, decimals=words.slope_decimals, size=size * 1.2,
+                         prefix=tex_text(words.slope_prefix) or None, unit=tex_text(words.slope_symbol))
 
     @property
-    def shown(self) -> int:
-        return int(round(float(self.number.get_value())))
+    def shown(self) -> float:
+        return round(float(self.number.get_value()), self.number.num_decimal_places)
 
 
 class FittingLineScene(ChapterScene):
@@ -69,7 +78,7 @@ class FittingLineScene(ChapterScene):
         axes = self.plot.axes
         self.dots = VGroup(*[Dot(p, radius=0.09, color=S.DATA) for p in to_scene(axes, d.x, d.y)])
         self.model = ctex("y", "=", "w", "x", size=S.TITLE_SIZE, colors={"y": S.DATA, "x": S.DATA})
-        gloss = label("price = slope × size", S.LABEL_SIZE, S.MUTED)
+        gloss = label(f"{P.STORY.line.y_name} = slope × {P.STORY.line.x_name}", S.LABEL_SIZE, S.MUTED)
         gloss.next_to(self.model, DOWN, buff=0.25, aligned_edge=LEFT)
         self.model_block = VGroup(self.model, gloss)
         self.model_block.move_to([RIGHT_COLUMN_X, 0, 0], aligned_edge=LEFT).to_edge(UP, buff=S.MARGIN + 0.3)
