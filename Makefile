@@ -8,6 +8,8 @@ STAMP  := $(VENV)/.installed
 QUALITY ?=
 JOBS   ?= 0
 ARGS   ?=
+STORY  ?=
+STORY_ARG = $(if $(STORY),--story '$(STORY)')
 
 .DEFAULT_GOAL := help
 .PHONY: help setup sysdeps test lint video preview contact-sheet thumbnail publish clean slides bench check
@@ -32,11 +34,11 @@ test: setup ## run lint and the whole test suite
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-video: setup ## render every chapter and assemble media/final/<quality>-<theme>/ (QUALITY=preview|hd|4k, default video.toml; JOBS=N)
-	$(PY) -m production.cli video $(if $(QUALITY),--quality $(QUALITY)) -j $(JOBS) $(ARGS)
+video: setup ## render every chapter and assemble media/final/<quality>-<theme>/ (QUALITY=preview|hd|4k, default video.toml; JOBS=N; STORY=FILE)
+	$(PY) -m production.cli video $(if $(QUALITY),--quality $(QUALITY)) -j $(JOBS) $(STORY_ARG) $(ARGS)
 
-check: setup ## every check a render makes (video.toml, voice, media folder, tools, font, narration), in seconds, nothing rendered
-	$(PY) -m production.cli check $(ARGS)
+check: setup ## every check a render makes (video.toml, voice, media folder, tools, font, narration, story), in seconds, nothing rendered (STORY=FILE)
+	$(PY) -m production.cli check $(STORY_ARG) $(ARGS)
 
 bench: setup ## reproducible render benchmark -> benchmarks/results.json
 	$(PY) -m production.bench $(ARGS)
@@ -48,10 +50,10 @@ slides: setup ## deck (HTML+PPTX) and per-beat clips in media/slides, media/clip
 	$(PY) -m production.deck.slides --quality $(or $(QUALITY),hd) --theme $(or $(THEME),dark) -j $(JOBS) $(if $(CHAPTERS),--chapters '$(CHAPTERS)') $(ARGS)
 
 contact-sheet: setup ## one still per chapter in media/contact_sheet.png
-	$(PY) -m production.cli contact-sheet
+	$(PY) -m production.cli contact-sheet $(STORY_ARG)
 
 thumbnail: setup ## a look at the 1280x720 thumbnail in media/thumbnail.png (make video packages its own)
-	$(PY) -m production.cli thumbnail
+	$(PY) -m production.cli thumbnail $(STORY_ARG)
 
 publish: setup ## upload the complete video at video.toml's quality and theme (DRY_RUN=1 to check only)
 	$(PY) -m production.youtube.publish $(if $(filter-out 0 no false,$(DRY_RUN)),--dry-run) $(ARGS)

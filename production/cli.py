@@ -2,9 +2,11 @@
 
 ``video`` renders every chapter that exists (in parallel, cached) and assembles the YouTube package in
 media/final/<quality>-<theme>/ (see production/packaging/package.py); ``render`` only renders; ``status`` lists
-chapters and their cache state; ``thumbnail`` and ``contact-sheet`` make the pictures. Each command is a module of
-production/commands/ with the same ``run(args, cfg, settings, media)``. Before any of them, every check of
-production/commands/check.py runs and all problems are listed at once (exit 2); ``check`` runs only those.
+chapters and their cache state; ``thumbnail`` and ``contact-sheet`` make the pictures. ``--story FILE`` tells another
+story (its renders and packages kept apart: media/render/<story-slug>/, media/final/<quality>-<theme>-<story-slug>/).
+Each command is a module of production/commands/ with the same ``run(args, cfg, settings, media)``. Before any of
+them, every check of production/commands/check.py runs and all problems are listed at once (exit 2); ``check`` runs
+only those.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from production.commands import contact_sheet, render, status, thumbnail, video
 from production.commands.check import preflight, report
 from production.config import MEDIA, VideoConfig, os_error_message
 from production.quality import PRESETS
-from production.rendering.renderer import RenderError, RenderSettings, fmt_clock, stop_on_signals, stop_signal
+from production.rendering.renderer import (
+    RenderError,
+    RenderSettings,
+    fmt_clock,
+    stop_on_signals,
+    stop_signal,
+    story_environment,
+)
 from scenes.voice import VOICES
 
 
@@ -51,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--force", action="store_true", help="render again even when the cache is valid")
         p.add_argument("--strict", action="store_true",
                        help="fail when a chapter is missing or chapters.txt breaks YouTube's rules")
+        p.add_argument("--story", metavar="FILE", help="the story file to tell, e.g. "
+                       "examples/hours-studied/story.toml (default: $MLE2MAP_STORY, else stories/house-prices/"
+                       "story.toml)")
     return parser
 
 
@@ -63,6 +75,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, VideoConfig, RenderSettings, P
 @stop_on_signals()
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    with story_environment(args.story):  # the checks, the keys and the workers all read this story
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         found = preflight(args, MEDIA, media_needed=args.command != "status")

@@ -78,7 +78,9 @@ def _font() -> str:
     return FONT
 
 
-def _narration() -> str:
+def _narration(story_loads: bool = True) -> str:
+    if not story_loads:
+        raise _Skip("needs a story that loads (its words fill the narration)")
     from scenes.chapters import CHAPTERS
     from scenes.narration import load_script
 
@@ -89,19 +91,19 @@ def _narration() -> str:
     return f"{beats} beats"
 
 
-def _story() -> list[Outcome]:
+def _story() -> tuple[list[Outcome], bool]:
     """The active story file (mathcore/story.py) loads, and the narration's claims hold on its numbers: one outcome
-    per problem found."""
+    per problem found, and whether the story loaded."""
     from mathcore.story import claims_problems, load_story
 
     try:
         story = load_story()
     except ValueError as exc:
-        return [Outcome("story", str(exc))]
+        return [Outcome("story", str(exc))], False
     problems = claims_problems(story)
     if problems:
-        return [Outcome("story", problem) for problem in problems]
-    return [Outcome("story", None, f"{story.source}, the narration's claims hold")]
+        return [Outcome("story", problem) for problem in problems], True
+    return [Outcome("story", None, f"{story.source}, the narration's claims hold")], True
 
 
 def preflight(args: argparse.Namespace, media: Path, *, media_needed: bool = True) -> Preflight:
@@ -122,8 +124,9 @@ def preflight(args: argparse.Namespace, media: Path, *, media_needed: bool = Tru
     checks: list[tuple[str, Callable[[], str | None]]] = [("configuration", config), ("voice and theme", settings)]
     if media_needed:
         checks.append(("media folder", lambda: str(check_media(media))))
-    checks += [("tools", _tools), ("font", _font), ("narration", _narration)]
-    result.outcomes = [*(_attempt(name, check) for name, check in checks), *_story()]
+    story, loads = _story()
+    checks += [("tools", _tools), ("font", _font), ("narration", lambda: _narration(loads))]
+    result.outcomes = [*(_attempt(name, check) for name, check in checks), *story]
     return result
 
 

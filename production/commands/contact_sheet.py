@@ -1,4 +1,5 @@
-"""``mle2map contact-sheet``: one still per chapter in media/contact_sheet.png."""
+"""``mle2map contact-sheet``: one still per chapter in media/contact_sheet.png (media/contact_sheet-<story-slug>.png
+for a story other than the shipped one)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ def run(args: argparse.Namespace, cfg: VideoConfig, settings: RenderSettings, me
     from production.packaging.contact import contact_sheet
 
     if args.quality is None:
-        settings = RenderSettings(preset("preview"), settings.voice, settings.theme)
+        settings = RenderSettings(preset("preview"), settings.voice, settings.theme, story=settings.story)
     renders = render_selected(args, settings, media)
-    out = contact_sheet(renders, media / "contact_sheet.png")
+    name = f"contact_sheet-{settings.story_slug}.png" if settings.story_slug else "contact_sheet.png"
+    out = contact_sheet(renders, media / name)
     print(f"{display_path(out)} ({file_size(out)})")

@@ -10,18 +10,21 @@ from pathlib import Path
 from production.config import ROOT, VideoConfig
 from production.quality import preset
 from production.rendering.jobs import ChapterJob, from_chapters, split_available
-from production.rendering.renderer import ChapterRender, Renderer, RenderSettings, summary_table
+from production.rendering.renderer import ChapterRender, Renderer, RenderSettings, active_story, summary_table
 
 
 def settings_from(args: argparse.Namespace, cfg: VideoConfig) -> RenderSettings:
-    """Options win over the MLE2MAP_VOICE / MLE2MAP_THEME / MLE2MAP_VOICE_MODEL environment, which wins over
-    video.toml (whose voice_model is relative to the repository; the others to the current folder)."""
+    """Options win over the MLE2MAP_VOICE / MLE2MAP_THEME / MLE2MAP_VOICE_MODEL / MLE2MAP_STORY environment, which
+    wins over video.toml (whose voice_model is relative to the repository; the others to the current folder); the
+    story is the shipped one unless ``--story`` or MLE2MAP_STORY names another."""
     voice = "none" if args.no_voice else (args.voice or os.environ.get("MLE2MAP_VOICE") or cfg.voice)
     theme = args.theme or os.environ.get("MLE2MAP_THEME") or cfg.theme
     model = getattr(args, "voice_model", None) or os.environ.get("MLE2MAP_VOICE_MODEL", "").strip()
     model = str(Path(model).expanduser().resolve()) if model else (
         str((ROOT / cfg.voice_model).resolve()) if cfg.voice_model else "")
-    return RenderSettings(preset(args.quality or cfg.quality), voice.strip().lower(), theme.strip().lower(), model)
+    story = getattr(args, "story", None)
+    return RenderSettings(preset(args.quality or cfg.quality), voice.strip().lower(), theme.strip().lower(), model,
+                          str(Path(story).expanduser().resolve()) if story else str(active_story()))
 
 
 def select(args: argparse.Namespace) -> tuple[list[ChapterJob], list[str]]:
@@ -49,8 +52,9 @@ def render_selected(args: argparse.Namespace, settings: RenderSettings, media: P
         print(f"  ! {note}")
     q = settings.quality
     renderer = Renderer(settings, media, args.jobs, force=args.force)
+    story = f", story {settings.story_slug}" if settings.story_slug else ""
     print(f"Rendering {len(jobs)} chapter(s) at {q.label} ({q.width}x{q.height}), voice={settings.voice}, "
-          f"theme={settings.theme}, {renderer.jobs} at a time")
+          f"theme={settings.theme}{story}, {renderer.jobs} at a time")
     renders = renderer.render(jobs)
     print()
     print(summary_table(renders))

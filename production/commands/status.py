@@ -8,7 +8,7 @@ from pathlib import Path
 from production.config import VideoConfig
 from production.rendering import cache
 from production.rendering.jobs import from_chapters, split_available
-from production.rendering.renderer import RenderSettings, fmt_clock
+from production.rendering.renderer import RenderSettings, fmt_clock, render_root
 
 
 def run(args: argparse.Namespace, cfg: VideoConfig, settings: RenderSettings, media: Path) -> None:
@@ -16,7 +16,7 @@ def run(args: argparse.Namespace, cfg: VideoConfig, settings: RenderSettings, me
 
     jobs = from_chapters(CHAPTERS)
     _, missing = split_available(jobs)
-    manifest = cache.Manifest.from_file(media / "render" / "manifest.json")
+    manifest = cache.Manifest.from_file(render_root(media, settings) / "manifest.json")
     why = {m.slug: m.reason for m in missing}
     for job in jobs:
         if job.slug in why:

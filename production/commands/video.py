@@ -7,7 +7,7 @@ from pathlib import Path
 
 from production.commands.selection import file_size, render_selected
 from production.config import VideoConfig, display_path
-from production.rendering.renderer import RenderSettings
+from production.rendering.renderer import RenderSettings, render_root
 
 
 def run(args: argparse.Namespace, cfg: VideoConfig, settings: RenderSettings, media: Path) -> None:
@@ -21,5 +21,5 @@ def run(args: argparse.Namespace, cfg: VideoConfig, settings: RenderSettings, me
     print(f"\nDone. Everything for the upload is in {display_path(package.video.parent)}/:")
     for path in package.files():
         print(f"  {display_path(path)}  ({file_size(path)})")
-    print(f"Chapter renders: {display_path(media / 'render' / settings.quality.name)}/, "
-          f"logs: {display_path(media / 'render' / 'logs')}/")
+    root = render_root(media, settings)
+    print(f"Chapter renders: {display_path(root / settings.quality.name)}/, logs: {display_path(root / 'logs')}/")

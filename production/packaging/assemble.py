@@ -27,7 +27,7 @@ from production.packaging.captions import merge_captions
 from production.packaging.package import MANIFEST, FileEntry, PackageManifest, storyboard_numbers
 from production.probe import probe
 from production.rendering import cache
-from production.rendering.renderer import ChapterRender, RenderSettings, fmt_clock
+from production.rendering.renderer import ChapterRender, RenderSettings, fmt_clock, render_root, story_environment
 
 #: Bump when encode.py changes what it writes.
 ENCODE_FORMAT = 2
@@ -63,6 +63,15 @@ def chapter_starts(renders: list[ChapterRender]) -> list[float]:
         starts.append(t)
         t += r.duration
     return starts
+
+
+def _story_names(settings: RenderSettings) -> tuple[str, str]:
+    """The story file the package tells (relative to the project when inside it) and its ``[line] name``."""
+    from mathcore.story import load_story
+
+    path = Path(settings.story)
+    return (str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path),
+            load_story(path).line.name)
 
 
 def _source_digest(*paths: Path) -> str:
@@ -142,7 +151,8 @@ class Assembler:
         """The package folder for these chapters at these settings."""
         s = self.settings
         numbers = [r.job.number for r in renders]
-        return self.final / package.folder_name(s.quality.name, s.theme, s.voice, numbers, self.storyboard)
+        return self.final / package.folder_name(s.quality.name, s.theme, s.voice, numbers, self.storyboard,
+                                                s.story_slug)
 
     def run(self, renders: list[ChapterRender]) -> Package:
         if not renders:
@@ -173,12 +183,17 @@ class Assembler:
         pkg.encoded, duration = self._video(renders, pkg, staging)
         self._captions(renders, pkg, staging)
         lines = self._chapters(renders, pkg, staging)
-        text = describe.description(self.cfg.title, self.cfg.summary, lines, self.cfg.credits, self.cfg.tags)
+        story, story_name = _story_names(self.settings)
+        summary = self.cfg.summary
+        if self.settings.story_slug:  # the shipped story's description stays as video.toml writes it
+            summary += f"\n\nTold with the story of {story_name} ({story})."
+        text = describe.description(self.cfg.title, summary, lines, self.cfg.credits, self.cfg.tags)
         (tmp / pkg.description.name).write_text(text, encoding="utf-8")
         staging.add(pkg.description.name, tmp / pkg.description.name)
         self._thumbnail(renders, pkg, staging)
         manifest = PackageManifest(q.name, q.width, q.height, q.fps, self.settings.theme, self.settings.voice,
-                                   numbers, self.storyboard, numbers == self.storyboard, duration)
+                                   numbers, self.storyboard, numbers == self.storyboard, duration,
+                                   story=story, story_name=story_name)
         staging.commit(manifest)
         if not manifest.complete or (q.name, self.settings.theme) != (self.cfg.quality, self.cfg.theme):
             pkg.notes.append(f"{directory.name} holds {manifest.contents(theme=True)}: `make publish` takes only "
@@ -259,14 +274,15 @@ class Assembler:
     def _thumbnail(self, renders: list[ChapterRender], pkg: Package, staging: _Staging) -> None:
         first = renders[0]
         scene_based = self.still is not None
-        sources = [thumbnail.THUMBNAIL_SOURCE, *cache.shared_sources()] if scene_based else []
+        with story_environment(self.settings.story):  # the story files among the sources are this story's
+            sources = [thumbnail.THUMBNAIL_SOURCE, *cache.shared_sources()] if scene_based else []
         key = cache.digest({"scene": self.still, "sources": _source_digest(*sources),
                             "first": None if scene_based else first.key, "theme": self.settings.theme,
                             "module": _source_digest(ROOT / "production" / "thumbnail.py")})
         name = pkg.thumbnail.name
         if staging.reuse(name, key) or staging.copy_from_sibling(name, key):
             return
-        media_dir = self.media / "render" / "work" / "thumbnail"
+        media_dir = render_root(self.media, self.settings) / "work" / "thumbnail"
         built = staging.tmp / name
         origin = thumbnail.make_thumbnail(built, first.video, first.duration, media_dir, self.settings.env(),
                                           self.still)

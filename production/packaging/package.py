@@ -1,9 +1,11 @@
-"""One upload package per content: ``media/final/<quality>-<theme>[-silent][-chNN-NN...]/`` with a package.json.
+"""One upload package per content: ``media/final/<quality>-<theme>[-<story-slug>][-silent][-chNN-NN...]/`` with a
+package.json.
 
-The folder name says what the package holds, so a preview or a chapter subset never replaces the complete
-video. package.json records the quality, frame size and rate, theme, voice and chapters, whether it is the
-complete video, and each packaged file's size and sha256 (and the key of the inputs it was built from), so
-a truncated, edited or hand-replaced file is found before it is reused or uploaded.
+The folder name says what the package holds, so a preview, a chapter subset or another story (any but the shipped
+one) never replaces the complete video. package.json records the quality, frame size and rate, theme, voice,
+story and chapters, whether it is the complete video, and each packaged file's size and sha256 (and the key of
+the inputs it was built from), so a truncated, edited or hand-replaced file is found before it is reused or
+uploaded.
 """
 
 from __future__ import annotations
@@ -33,9 +35,11 @@ def storyboard_numbers() -> list[int]:
     return [c.number for c in CHAPTERS]
 
 
-def folder_name(quality: str, theme: str, voice: str, chapters: Sequence[int], storyboard: Sequence[int]) -> str:
-    """``hd-dark`` for the complete narrated video; ``-silent`` without narration; ``-ch05-06-07`` for a subset."""
-    name = f"{quality}-{theme}" + ("-silent" if voice == "none" else "")
+def folder_name(quality: str, theme: str, voice: str, chapters: Sequence[int], storyboard: Sequence[int],
+                story: str = "") -> str:
+    """``hd-dark`` for the complete narrated video of the shipped story; ``-<story>`` for another story (its slug);
+    ``-silent`` without narration; ``-ch05-06-07`` for a subset."""
+    name = f"{quality}-{theme}" + (f"-{story}" if story else "") + ("-silent" if voice == "none" else "")
     if list(chapters) != list(storyboard):
         name += "-ch" + "-".join(f"{n:02d}" for n in chapters)
     return name
@@ -64,6 +68,10 @@ class PackageManifest:
     duration: float
     files: dict[str, FileEntry] = field(default_factory=dict)
     format: int = FORMAT
+    #: The story file told (relative to the project when inside it) and its name ([line] name); '' in packages
+    #: written before stories were recorded.
+    story: str = ""
+    story_name: str = ""
 
     @classmethod
     def from_file(cls, path: Path) -> PackageManifest:

@@ -3,7 +3,8 @@
 Layout under ``media``: ``render/<quality>/<slug>.{mp4,srt,wav}`` are finished chapter renders (moved
 into place only when complete), ``render/work/<slug>/`` is the chapter's own Manim media dir (TeX and
 voice caches; no sharing, so parallel workers never race), ``render/logs/<slug>.log`` the worker's output
-and ``render/manifest.json`` the cache keys of the finished renders.
+and ``render/manifest.json`` the cache keys of the finished renders. A story other than the shipped one keeps
+all of these in ``render/<story-slug>/`` instead (:func:`render_root`), so two stories never overwrite each other.
 
 Workers lead their own process group (with their LaTeX and ffmpeg children) and die with the run: however it
 ends (an error, Ctrl-C, SIGTERM, SIGHUP, or a SIGKILL that leaves no time to clean up) no worker outlives it.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -24,9 +26,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mathcore.story import SHIPPED_STORY, STORY_ENV
 from production.config import ROOT
 from production.probe import frame_count_and_rate
-from production.quality import Quality
+from production.quality import PRESETS, Quality
 from production.rendering import cache
 from production.rendering.jobs import ChapterJob
 from scenes.voice import check_voice
@@ -34,6 +37,43 @@ from scenes.voice import check_voice
 THEMES = ("dark", "light")
 _LOG_TAIL = 25
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+#: Names media/render/ already uses for the shipped story: a story slug never takes one (it gets "story-").
+_RESERVED_SLUGS = frozenset({"work", "logs", "test", *PRESETS})
+
+
+def active_story() -> Path:
+    """The story file a render tells: ``MLE2MAP_STORY`` (relative to the current folder), else the shipped one."""
+    named = os.environ.get(STORY_ENV, "").strip()
+    return Path(named).expanduser().resolve() if named else (ROOT / SHIPPED_STORY).resolve()
+
+
+def story_slug(story: str | os.PathLike[str]) -> str:
+    """'' for the shipped story (its media keep their paths), else the name its media live under: the story's
+    folder for a ``story.toml`` (examples/hours-studied/story.toml -> hours-studied), else the file's stem."""
+    path = Path(story).resolve()
+    if path == (ROOT / SHIPPED_STORY).resolve():
+        return ""
+    name = path.parent.name if path.name == "story.toml" else path.stem
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "story"
+    return f"story-{slug}" if slug in _RESERVED_SLUGS else slug
+
+
+@contextlib.contextmanager
+def story_environment(story: str | os.PathLike[str] | None) -> Iterator[None]:
+    """``MLE2MAP_STORY`` set to ``story``'s absolute path for the block (None: unchanged), as this process's story
+    checks and cache keys read it (mathcore/story.py, production/rendering/reach.py)."""
+    if story is None:
+        yield
+        return
+    before = os.environ.get(STORY_ENV)
+    os.environ[STORY_ENV] = str(Path(story).expanduser().resolve())
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(STORY_ENV, None)
+        else:
+            os.environ[STORY_ENV] = before
 
 
 @dataclass(frozen=True)
@@ -44,19 +84,36 @@ class RenderSettings:
     voice: str = "piper"
     theme: str = "dark"
     voice_model: str = ""  # a Piper .onnx; '' = the bundled en_US joe voice
+    #: The story file's absolute path; '' = the active story when the settings are made (:func:`active_story`).
+    story: str = ""
 
     def __post_init__(self) -> None:
         check_voice(self.voice, self.voice_model)
         if self.theme not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {self.theme!r}")
+        if not isinstance(self.story, str | os.PathLike):
+            raise ValueError(f"story must be a story file path, got {self.story!r}")
+        story = Path(self.story).expanduser().resolve() if str(self.story).strip() else active_story()
+        object.__setattr__(self, "story", str(story))
+
+    @property
+    def story_slug(self) -> str:
+        """'' for the shipped story, else the folder name its renders and packages use (:func:`story_slug`)."""
+        return story_slug(self.story)
 
     def env(self) -> dict[str, str]:
-        return {"MLE2MAP_VOICE": self.voice, "MLE2MAP_THEME": self.theme, "MLE2MAP_VOICE_MODEL": self.voice_model}
+        """The workers' environment: voice, theme, voice model and, for a story other than the shipped one,
+        ``MLE2MAP_STORY`` (its absolute path)."""
+        env = {"MLE2MAP_VOICE": self.voice, "MLE2MAP_THEME": self.theme, "MLE2MAP_VOICE_MODEL": self.voice_model}
+        return {**env, STORY_ENV: self.story} if self.story_slug else env
 
     def key_payload(self) -> dict[str, object]:
         q = self.quality
         payload: dict[str, object] = {"size": [q.width, q.height], "fps": q.fps, "voice": self.voice,
                                       "theme": self.theme}
+        if self.story_slug:  # the shipped story's keys stay as they were
+            story = Path(self.story)
+            payload["story"] = str(story.relative_to(ROOT) if story.is_relative_to(ROOT) else story)
         if self.voice == "piper":
             from scenes.piper_voice import model_digest, resolve_model
 
@@ -192,6 +249,12 @@ def _narration_estimate(job: ChapterJob) -> float | None:
         return None
 
 
+def render_root(media: Path, settings: RenderSettings) -> Path:
+    """Where the chapter renders, work dirs, logs and manifest of ``settings``' story live: ``media/render`` for the
+    shipped story, ``media/render/<story-slug>`` for another."""
+    return media / "render" / settings.story_slug if settings.story_slug else media / "render"
+
+
 class Renderer:
     """Renders jobs into ``media/render`` with at most ``jobs`` workers at a time."""
 
@@ -202,7 +265,7 @@ class Renderer:
                  out: Callable[[str], None] = print, force: bool = False, shared: list[Path] | None = None) -> None:
         self.settings, self.media, self.jobs, self.out, self.force = settings, media, default_jobs(jobs), out, force
         self.shared = shared
-        self.root = media / "render"
+        self.root = render_root(media, settings)
         self.final_dir = self.root / settings.quality.name
         self.manifest_path = self.root / "manifest.json"
         self.tty = sys.stdout.isatty()
@@ -259,6 +322,8 @@ class Renderer:
         handle = log.open("w", encoding="utf-8")
         progress = tmp / "progress.json"
         env = {**os.environ, **self.settings.env(), "PYTHONUNBUFFERED": "1"}
+        if not self.settings.story_slug:
+            env.pop(STORY_ENV, None)  # the shipped story, whatever this process's environment names
         proc = subprocess.Popen(self._command(job, tmp, work, progress), cwd=ROOT, env=env, stdout=handle,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         return _Running(job, key, proc, tmp, log, time.monotonic(), expected, progress, log_handle=handle)
@@ -358,7 +423,8 @@ class Renderer:
         """Render (or take from the cache) every job; results come back in the order of ``jobs``."""
         self._clean_stale()
         settings = self.settings.key_payload()
-        keys = [cache.chapter_key(job, settings, self.shared) for job in jobs]
+        with story_environment(self.settings.story):  # the story values the keys take are this story's
+            keys = [cache.chapter_key(job, settings, self.shared) for job in jobs]
         results: dict[str, ChapterRender] = {}
         pending: list[tuple[ChapterJob, str]] = []
         with cache.locked_manifest(self.manifest_path, self._warn) as manifest:  # no commit half-seen
