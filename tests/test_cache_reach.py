@@ -181,10 +181,12 @@ def test_the_active_story_and_its_csv_are_inputs(root, tmp_path, monkeypatch):
     start, end = text.index("x = [0.8"), text.index("true_slope")
     (other / "story.toml").write_text(text[:start] + 'csv = "houses.csv"\n' + text[end:], encoding="utf-8")
     rows = "x,y\n0.8,2.1975549508959586\n1.0,1.1557649938737125\n1.3,3.483252415622668\n"
-    (other / "houses.csv").write_text(rows + "1.6,3.26317715441368\n2.0,1.6436492210394151\n", encoding="utf-8")
+    last = "2.4,6.302482124899529\n"  # all six points: a story that loads (its narration is in the key too)
+    (other / "houses.csv").write_text(rows + "1.6,3.26317715441368\n2.0,1.6436492210394151\n" + last,
+                                      encoding="utf-8")
     monkeypatch.setenv("MLE2MAP_STORY", str(other / "story.toml"))
     with_csv = _keys(root)
     readers = _readers(root, "house_prices")
     assert readers and _changed(before, with_csv) == readers  # the line data now come from the CSV
-    (other / "houses.csv").write_text(rows + "1.6,3.3\n2.0,1.6436492210394151\n", encoding="utf-8")
+    (other / "houses.csv").write_text(rows + "1.6,3.3\n2.0,1.6436492210394151\n" + last, encoding="utf-8")
     assert _changed(with_csv, _keys(root)) == readers

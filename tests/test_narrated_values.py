@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from mathcore.narrated import narrated_values
 from mathcore.story import load_story
 from production import cli
 from production.config import ROOT
+from production.rendering import cache
+from production.rendering.jobs import ChapterJob
 from scenes.chapters import CHAPTERS
 from scenes.narration import fill, load_script
 from scenes.segments import bookmarks, plain
@@ -100,3 +103,24 @@ def test_fill_spells_lists_and_rounds_as_the_readouts_do():
     assert fill("{w:r2} {w:r1} {w} {big}", values, "x") == "2.24 2.2 2.2449 1000000"
     with pytest.raises(ValueError, match="^here: bad template"):
         fill("{d}", values, "here")
+
+
+def test_a_story_word_only_the_narration_speaks_rekeys_the_chapters_that_speak_it(tmp_path):
+    """ch03's code reads no [words] key, its narration says {item}: the filled narration is in the cache key."""
+    ignore = shutil.ignore_patterns("__pycache__")
+    for package in ("scenes", "mathcore", "production", "stories"):
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=ignore)
+    shutil.copy2(ROOT / "manim.cfg", tmp_path / "manim.cfg")
+
+    def keys() -> dict[str, str]:
+        jobs = [ChapterJob(c.number, c.slug, c.scene, c.slug, f"scenes.{c.slug}", tmp_path / "scenes" / f"{c.slug}.py",
+                           tmp_path / "scenes" / "narration" / f"{c.slug}.md") for c in CHAPTERS]
+        return {job.slug: cache.chapter_key(job, {"quality": "preview"}, root=tmp_path) for job in jobs}
+
+    speakers = [c.slug for c in CHAPTERS if "{item}" in (ROOT / "scenes" / "narration" / f"{c.slug}.md").read_text()]
+    assert speakers == ["ch02_fitting_a_line", "ch03_likelihood"]
+    before = keys()
+    story = tmp_path / "stories" / "house-prices" / "story.toml"
+    story.write_text(story.read_text(encoding="utf-8").replace('item = "house"', 'item = "home"'), encoding="utf-8")
+    after = keys()
+    assert [slug for slug in before if before[slug] != after[slug]] == speakers

@@ -94,10 +94,24 @@ def chapter_key(job: ChapterJob, settings: dict[str, object], shared: Iterable[P
     files = {*(reach.render_base(root) if shared is None else shared), *found.files}
     if job.narration is not None and job.narration.is_file():
         files.add(job.narration)
+        h.update(_filled_narration(job.narration, root))
     _digest_files(h, files, root)
     h.update(found.material())
     h.update(reach.story_material(found))
     return h.hexdigest()
+
+
+def _filled_narration(narration: Path, root: Path) -> bytes:
+    """The narration with the active story's values in its templates (scenes/narration), so a story value that
+    only the words speak rekeys the chapter too (b"" when it does not load: every command's check stops on it)."""
+    from mathcore.story import load_story
+    from scenes.narration import load_script
+
+    try:
+        texts = load_script(narration.stem, narration.parent, load_story(reach.story_path(root)))
+    except ValueError:
+        return b""
+    return json.dumps(texts, sort_keys=True).encode()
 
 
 def digest(payload: object) -> str:

@@ -442,7 +442,8 @@ def chapter_reach(source: Path, root: Path) -> Reach:
     return reach
 
 
-def _story_path(root: Path) -> Path:
+def story_path(root: Path) -> Path:
+    """The active story file (MLE2MAP_STORY, else the shipped one under ``root``)."""
     named = os.environ.get(STORY_ENV, "").strip()
     return Path(named) if named else root / SHIPPED_STORY
 
@@ -464,7 +465,7 @@ def _story_csv(story: Path, table: dict[str, object]) -> Path | None:
 def story_files(root: Path) -> set[Path]:
     """The active story's files (mathcore/story.py: ``MLE2MAP_STORY``, else the shipped story under ``root``) and
     the CSV its ``[line] csv`` names."""
-    story = _story_path(root)
+    story = story_path(root)
     csv = _story_csv(story, _story_table(story))
     return {p for p in (story, csv) if p is not None and p.is_file()}
 
@@ -498,7 +499,7 @@ def story_material(found: Reach) -> bytes:
     for path in found.files:
         mod = parsed(path, found.module_name(path))
         uses.update(_story_uses(mod, range(len(mod.body))))
-    story = _story_path(found.root)
+    story = story_path(found.root)
     table = _story_table(story)
     csv = _story_csv(story, table)
     if () in uses:
