@@ -15,10 +15,12 @@ partial movies, the chapter files and the full video join by stream copy (produc
   4:4:4 Predictive profile): the reference for ``make bench``'s SSIM/PSNR, which then measure the delivery
   encode alone. Such chapters do not match the delivery settings, so production/packaging/encode.py re-encodes them.
 * A repeated frame (a wait with nothing moving) is converted from RGBA to YUV once, not once per copy.
-* The frame queue between the renderer and the encoder thread is bounded, so a slow encoder makes the renderer
-  wait instead of piling up 8 MB frames (Manim leaves it unbounded when it encodes one animation at a time).
-* The renderer goes on with the next animation while the previous one's encoder finishes (two in flight)
-  instead of waiting for it at the end of every animation.
+* The frame queue between the renderer and the encoder thread is bounded by bytes (QUEUE_BYTES: 8 frames at 1080p,
+  2 at 4K), so a slow encoder makes the renderer wait instead of piling up frames (Manim leaves it unbounded when
+  it encodes one animation at a time, and bounds it by a frame count otherwise).
+* The renderer goes on with the next animation while the previous one's encoder finishes (two in flight up to
+  1080p; one at 4K, where an x264 encoder alone holds about 0.6 GiB) instead of waiting for it at the end of
+  every animation.
 
 These hook Manim's private writer API (tests/test_manim_hooks.py names each one); if a Manim upgrade removes
 one, FastPartialWriter raises instead of silently writing Manim's own (BT.601, CRF 23) partial movies.
@@ -38,8 +40,14 @@ from manim.scene.scene_file_writer import SceneFileWriter
 
 from production import quality as Q
 
-QUEUE_FRAMES = 8
+#: The frame queue between renderer and encoder holds at most this many bytes of RGBA frames (8 frames at
+#: 1080p, 2 at 4K), and never fewer than MIN_QUEUE_FRAMES.
+QUEUE_BYTES = 72_000_000
+MIN_QUEUE_FRAMES = 2
+#: Encoders in flight (the renderer goes on while the previous animation's encoder finishes). At 4K one x264
+#: encoder holds about 0.6 GiB (its lookahead and reference frames), so a frame that large gets one.
 IN_FLIGHT = 2
+IN_FLIGHT_4K = 1
 #: Attributes of Manim's private ``_PartialMovieEncodeJob`` that FastPartialWriter uses.
 JOB_ATTRIBUTES = ("stream", "container", "queue", "_encode_and_write_frame")
 #: libavutil's enum values of BT.709 primaries and transfer (AVCOL_PRI_BT709, AVCOL_TRC_BT709).
@@ -91,6 +99,16 @@ def configure_stream(stream: Any, lossless: bool | None = None) -> None:
     ctx.colorspace, ctx.color_range = Colorspace.ITU709, ColorRange.MPEG
 
 
+def queue_frames(width: int, height: int) -> int:
+    """How many RGBA frames of this size the encoder queue may hold (QUEUE_BYTES, at least MIN_QUEUE_FRAMES)."""
+    return max(MIN_QUEUE_FRAMES, QUEUE_BYTES // (width * height * 4))
+
+
+def in_flight(width: int, height: int) -> int:
+    """How many partial-movie encoders may run at once for frames of this size."""
+    return IN_FLIGHT_4K if width * height > 1920 * 1080 else IN_FLIGHT
+
+
 def _job_of(writer: SceneFileWriter) -> Any:
     if not hasattr(writer, "_current_encode_job"):
         raise ManimHookMissing("Manim's SceneFileWriter.open_partial_movie_stream no longer sets "
@@ -116,8 +134,7 @@ class FastPartialWriter(SceneFileWriter):
         # so its options, colour tags and the queue bound can still change here.
         if job.stream.codec_context.name == "libx264":
             configure_stream(job.stream)
-        if job.queue.maxsize <= 0:
-            job.queue.maxsize = QUEUE_FRAMES
+        job.queue.maxsize = queue_frames(int(job.stream.width), int(job.stream.height))
         # A subclass, not an instance attribute: a bound lambda would make job -> lambda -> job a cycle, and
         # every finished encoder (x264's frame buffers, tens of MB at 1080p) would wait for the cyclic GC.
         job.__class__ = _fast_job_class(type(job))
@@ -127,7 +144,7 @@ class FastPartialWriter(SceneFileWriter):
             raise ManimHookMissing("manim.config has no max_inflight_encoders: scenes/fast_render.py needs "
                                    "updating for this Manim version")
         limit = config.max_inflight_encoders
-        config.max_inflight_encoders = max(limit, IN_FLIGHT)
+        config.max_inflight_encoders = max(limit, in_flight(config.pixel_width, config.pixel_height))
         try:
             super().close_partial_movie_stream()
         finally:

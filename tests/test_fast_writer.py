@@ -10,9 +10,11 @@ import weakref
 import av
 import numpy as np
 import pytest
+from manim.scene.scene_file_writer import SceneFileWriter
 
 from production.probe import probe, video_stream
 from production.quality import CRF, for_frames
+from scenes import fast_render
 from scenes.fast_render import FastPartialWriter, yuv_frame
 from tests.fixtures.media_checks import coded_pictures, keyframe_indices, parameter_sets, rgb, x264_options
 from tests.fixtures.media_checks import rgb_at as rgb_at_size
@@ -119,3 +121,28 @@ def test_a_finished_partial_frees_its_encoder_without_the_cyclic_gc(tmp_path):
     finally:
         gc.enable()
     assert video_stream(probe(tmp_path / "freed.mp4"))["nb_frames"] == "2"
+
+
+@pytest.mark.parametrize(("width", "height", "frames"), [(1920, 1080, 8), (3840, 2160, 2)])
+def test_the_frame_queue_is_bounded_by_bytes(tmp_path, width, height, frames):
+    """At 4K a queued RGBA frame is 33 MB: a fixed count of 8 per encoder (two in flight) held half a GiB."""
+    writer = bare_writer(FastPartialWriter, tmp_path)
+    with frame_config(pixel_width=width, pixel_height=height):
+        writer.open_partial_movie_stream(tmp_path / "queue.mp4")
+        try:
+            assert writer._current_encode_job.queue.maxsize == frames
+            assert frames * width * height * 4 <= fast_render.QUEUE_BYTES
+        finally:
+            writer.abort_encode_jobs()
+
+
+@pytest.mark.parametrize(("width", "height", "encoders"), [(1920, 1080, 2), (3840, 2160, 1)])
+def test_one_encoder_in_flight_at_4k(tmp_path, monkeypatch, width, height, encoders):
+    """A 4K x264 encoder holds about 0.6 GiB: two in flight kept a 4K worker above 2 GiB."""
+    seen: list[int] = []
+    monkeypatch.setattr(SceneFileWriter, "close_partial_movie_stream",
+                        lambda self: seen.append(fast_render.config.max_inflight_encoders))
+    with frame_config(pixel_width=width, pixel_height=height):
+        bare_writer(FastPartialWriter, tmp_path).close_partial_movie_stream()
+        assert seen == [encoders]
+        assert fast_render.config.max_inflight_encoders == 1  # Manim's own setting is restored
