@@ -57,10 +57,14 @@ def label(text: str, size: float = S.LABEL_SIZE, color: ManimColor | None = None
     return Text(text, font=S.FONT, font_size=size * S.TEXT_SCALE, color=color or S.TEXT)
 
 
+#: The width of one tick-label character (a digit of the axes' numbers at S.SMALL_SIZE), in scene units.
+TICK_CHAR = 0.12
+
+
 def tick_decimals(axis_range: Sequence[float]) -> int:
     """Decimals needed to print the tick values of (start, stop, step) exactly."""
     step = float(axis_range[2]) if len(axis_range) > 2 else 1.0
-    for decimals in range(4):
+    for decimals in range(9):
         if abs(step * 10**decimals - round(step * 10**decimals)) < 1e-9:
             return decimals
     return 3
@@ -98,7 +102,8 @@ def make_axes(
     A label is either words (muted text: below the x axis, rotated left of the y axis) or a symbol (a
     one- or two-letter string set in TeX, or a ready Mobject such as a coloured ``p(w)``): at the end of
     the x axis, above the top of the y axis. Words for a y axis that sits inside the plot (x range across
-    zero) go left of the whole plot so they never lie on the curves.
+    zero) go left of the whole plot, and words for an x axis inside it (y range across zero) below the whole
+    plot, so they never lie on the curves. :func:`data_range` picks ranges from the plotted values.
     """
     axes = Axes(
         x_range=list(x_range),
@@ -110,12 +115,15 @@ def make_axes(
         x_axis_config={"decimal_number_config": {"num_decimal_places": tick_decimals(x_range), "color": S.TEXT}},
         y_axis_config={"decimal_number_config": {"num_decimal_places": tick_decimals(y_range), "color": S.TEXT}},
     )
+    if numbers:
+        make_way_at_origin(axes)
     x_name = y_name = None
     if x_label is not None:
         if is_symbol(x_label):
             x_name = axis_symbol(x_label).next_to(axes.x_axis, RIGHT, buff=0.2)
         else:
-            x_name = label(x_label, S.SMALL_SIZE, S.MUTED).next_to(axes.x_axis, DOWN, buff=0.45)
+            across = y_range[0] < 0 < y_range[1]
+            x_name = label(x_label, S.SMALL_SIZE, S.MUTED).next_to(axes if across else axes.x_axis, DOWN, buff=0.45)
     if y_label is not None:
         if is_symbol(y_label):
             y_name = axis_symbol(y_label).next_to(axes.y_axis.get_top(), UP, buff=0.2)
@@ -124,6 +132,39 @@ def make_axes(
             inside = x_range[0] < 0 < x_range[1]
             y_name = words.next_to(axes if inside else axes.y_axis, LEFT, buff=0.45)
     return LabeledAxes(axes, x_name, y_name)
+
+
+def make_way_at_origin(axes: Axes, gap: float = 0.05) -> None:
+    """Drop the x tick numbers that would touch a y tick number (next to the origin, when both axes cross
+    inside the plot), so no two labels overlap."""
+    y_boxes = [(n.get_left()[0], n.get_bottom()[1], n.get_right()[0], n.get_top()[1]) for n in axes.y_axis.numbers]
+    for n in list(axes.x_axis.numbers):
+        left, bottom, right, top = n.get_left()[0], n.get_bottom()[1], n.get_right()[0], n.get_top()[1]
+        if any(left < b[2] + gap and b[0] < right + gap and bottom < b[3] + gap and b[1] < top + gap
+               for b in y_boxes):
+            axes.x_axis.numbers.remove(n)
+
+
+#: Least room between a plot (tick labels included) and a text column beside it, scene units.
+COLUMN_GAP = 0.15
+
+
+def keep_left_of(build: Callable[[float], LabeledAxes], x_length: float, right: float) -> LabeledAxes:
+    """The plot ``build(x_length)`` makes and places, built again with an x axis as much shorter as it (tick
+    labels and names included) would reach past x = ``right`` (a text column's edge)."""
+    plot = build(x_length)
+    over = plot.get_right()[0] - right
+    return build(x_length - over) if over > 0 else plot
+
+
+def data_range(points: Sequence[float], reach: Sequence[float] = (), length: float = 6.0, vertical: bool = False,
+               zero: bool = True) -> tuple[float, float, float]:
+    """(low, high, step) for make_axes from the values an axis ``length`` scene units long shows: ``points``
+    (dots, kept off the edges) and ``reach`` (ends of lines drawn to the edge), by mathcore.axes.nice_axis, with
+    tick labels (``vertical``: stacked on a y axis) spaced so they do not crowd."""
+    from mathcore.axes import nice_axis
+
+    return nice_axis(points, reach, zero=zero, room=length / TICK_CHAR, side_by_side=not vertical).as_range()
 
 
 def is_symbol(name: str | Mobject) -> bool:
@@ -341,6 +382,10 @@ class WMarker(VGroup):
         self.tag.next_to(self.line, UP, buff=0.08)
 
 
+#: A sideways bell (bell_points) reaches this many sigmas above and below its centre.
+BELL_SIGMAS = 3.0
+
+
 def bell_points(axes: Axes, x: float, centre: float, sigma: float, width: float, samples: int = 60) -> tuple:
     """Coordinates of a sideways Gaussian bell at ``x``, centred vertically on ``centre``.
 
@@ -348,7 +393,7 @@ def bell_points(axes: Axes, x: float, centre: float, sigma: float, width: float,
     """
     from mathcore.densities import gaussian_pdf
 
-    ys = centre + np.linspace(-3.0, 3.0, samples) * sigma
+    ys = centre + np.linspace(-BELL_SIGMAS, BELL_SIGMAS, samples) * sigma
     dens = gaussian_pdf(ys, centre, sigma)
     return x + width * dens / dens.max(), ys
 
