@@ -24,11 +24,26 @@ from manim import (
 )
 
 from mathcore import parameters as P
+from mathcore.axes import line_reach
 from mathcore.datasets import house_prices
 from mathcore.likelihood import predictions
 from scenes import style as S
 from scenes.base import ChapterScene
-from scenes.parts import ArrayCurve, Readout, ctex, flare, label, make_axes, pulse, to_scene, tracked_curve
+from scenes.parts import (
+    COLUMN_GAP,
+    ArrayCurve,
+    LabeledAxes,
+    Readout,
+    ctex,
+    data_range,
+    flare,
+    keep_left_of,
+    label,
+    make_axes,
+    pulse,
+    to_scene,
+    tracked_curve,
+)
 
 RIGHT_COLUMN_X = 2.5  # left edge of the text column, scene units
 RESIDUAL_WIDTH = 6  # thick enough to read as pink on a phone
@@ -72,9 +87,15 @@ class FittingLineScene(ChapterScene):
 
     def scatter_beat(self) -> None:
         d = self.data
-        top = float(P.TRY_SLOPES[1] * d.x.max())
-        self.plot = make_axes((0, 2.5, 0.5), (0, np.ceil(top / 2) * 2, 2), 7.4, 5.6, d.x_label, d.y_label)
-        self.plot.to_corner(DOWN + LEFT, buff=S.MARGIN).shift(RIGHT * 0.25 + UP * 0.1)
+        # The dots and the tried lines at the data's extreme x: the too-high line leaves at the top right.
+        x_range = data_range(d.x, length=7.4)
+        y_range = data_range(d.y, line_reach(d.x, P.TRY_SLOPES), length=5.6, vertical=True)
+
+        def build(x_length: float) -> LabeledAxes:
+            plot = make_axes(x_range, y_range, x_length, 5.6, d.x_label, d.y_label)
+            return plot.to_corner(DOWN + LEFT, buff=S.MARGIN).shift(RIGHT * 0.25 + UP * 0.1)
+
+        self.plot = keep_left_of(build, 7.4, RIGHT_COLUMN_X - COLUMN_GAP)
         axes = self.plot.axes
         self.dots = VGroup(*[Dot(p, radius=0.09, color=S.DATA) for p in to_scene(axes, d.x, d.y)])
         self.model = ctex("y", "=", "w", "x", size=S.TITLE_SIZE, colors={"y": S.DATA, "x": S.DATA})

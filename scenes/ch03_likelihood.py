@@ -37,19 +37,28 @@ from mathcore.likelihood import mle_slope, predictions, relative_likelihood, rel
 from scenes import style as S
 from scenes.base import ChapterScene
 from scenes.parts import (
+    BELL_SIGMAS,
+    COLUMN_GAP,
     ArrayCurve,
+    LabeledAxes,
     Readout,
     WMarker,
     bell_points,
     ctex,
+    data_range,
     flare,
+    keep_left_of,
     label,
     make_axes,
     pulse,
     tracked_curve,
 )
 
-BELL_WIDTH = 0.15  # peak width of each noise bell, in x units of the top panel (layout only)
+TOP_SIZE = (6.4, 2.75)  # the data panel's axes, scene units
+#: The data panel's x axis, from the story's x (mathcore.axes.nice_axis).
+TOP_X = data_range(P.STORY.line.x, length=TOP_SIZE[0])
+#: Peak width of each noise bell in x units of the top panel: 6% of its x axis (layout only; 0.15 in the shipped).
+BELL_WIDTH = 0.06 * (TOP_X[1] - TOP_X[0])
 BELL_SAMPLES = 61  # odd, so the bell's centre is sampled and its peak is exactly BELL_WIDTH
 COLUMN_X = 1.65  # left edge of the right-hand text column
 BELL_STROKE = 4  # the noise bells' stroke: pink still reads on a phone
@@ -128,8 +137,15 @@ class LikelihoodScene(ChapterScene):
 
     def noise_model_beat(self) -> None:
         d = self.base
-        self.top = make_axes((0, 2.5, 0.5), (0, 10, 2), 6.4, 2.75, d.x_label, d.y_label)
-        self.top.to_corner(UL, buff=S.MARGIN).shift(RIGHT * 0.3)
+        # The dots (the dragged one's end too) and the noise bells, 3 sigma_n each way of the first line.
+        bells = [c + k * P.SIGMA_N for c in predictions(d.x, P.TRY_SLOPES[2]) for k in (-BELL_SIGMAS, BELL_SIGMAS)]
+        y_range = data_range([*d.y, P.DRAG_PRICE], bells, length=TOP_SIZE[1], vertical=True)
+
+        def build(x_length: float) -> LabeledAxes:
+            plot = make_axes(TOP_X, y_range, x_length, TOP_SIZE[1], d.x_label, d.y_label)
+            return plot.to_corner(UL, buff=S.MARGIN).shift(RIGHT * 0.3)
+
+        self.top = keep_left_of(build, TOP_SIZE[0], COLUMN_X - COLUMN_GAP)
         axes = self.top.axes
         ends = np.array(axes.x_range[:2], dtype=float)
         self.line = tracked_curve(axes, ends, lambda: predictions(ends, self.w.get_value()), S.WEIGHT, 4)
