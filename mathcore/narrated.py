@@ -39,7 +39,7 @@ def _side(value: float, said: float) -> str:
 def narrated_values(story: Story) -> dict[str, Value]:
     """Template name -> value for every ``{name}`` the narration may use, computed from ``story``."""
     if not isinstance(story, Story):
-        raise TypeError(f"story must be a Story (from mathcore.story.load_story), got {story!r}")
+        raise ValueError(f"story must be a Story (from mathcore.story.load_story), got {story!r}")
     line, words, prior = story.line, story.words, story.prior
     x, y = np.array(line.x), np.array(line.y)
     sn = line.sigma_n

@@ -299,6 +299,10 @@ def section(name: str) -> Kind:
 STORY_PATH = Kind(lambda ctx: SHIPPED_PATH if ctx.draw(COIN) else None, lambda ctx: SHIPPED_PATH,
                   lambda ctx: [3.0, NAN, b"x.toml", ["x.toml"], str(CSV_DIR / "missing.toml")])
 STORY = Kind(lambda ctx: SHIPPED_STORY, lambda ctx: SHIPPED_STORY, lambda ctx: [None, "story", 3.0])
+WORDS = Kind(lambda ctx: ctx.draw(st.from_regex(r"[ab$][ab $]{0,7}", fullmatch=True)), lambda ctx: "houses",
+             lambda ctx: [None, 3.0, NAN, b"x", ["a"], "", "{x}", "a<b>", "a\nb"])
+PREFIX = Kind(WORDS.draw, lambda ctx: "$", lambda ctx: [None, 3.0, b"x", "{x}"])
+SHIPPED_WORDS = Kind(lambda ctx: SHIPPED_STORY.words, lambda ctx: SHIPPED_STORY.words)
 SIGMA_ARG = scalar(POSITIVE, 1.0, (0.0, -1.0))
 SMALL_SIGMA, LARGE_SIGMA = scalar(POSITIVE, 0.3, (0.0, -1.0)), scalar(POSITIVE, 4.0, (0.0, -1.0))
 
@@ -425,7 +429,13 @@ PUBLIC: dict[str, tuple[Arg, ...]] = {
     "story.Sparsity": args(("sigmas", number_list(2, [1.0, 0.05], positive_only=True)), ("elastic_mix", UNIT)),
     "story.Story": args(("source", TEXT), *((name, section(name)) for name in
                                             ("line", "prior", "descent", "ridge", "overfitting", "playground",
-                                             "sparsity"))),
+                                             "sparsity", "words"))),
+    "story.Words": args(*((name, WORDS) for name in ("item", "items", "sample", "samples", "x_words", "y_words",
+                                                     "y_plural", "y_most")),
+                        ("slope_scale", POSITIVE_ARG), ("slope_prefix", PREFIX), ("slope_unit", WORDS),
+                        ("slope_symbol", WORDS), ("slope_decimals", integer(0, 6, 0))),
+    "story.Words.slope_value": args(("self", SHIPPED_WORDS), ("w", REAL_ARG)),
+    "narrated.narrated_values": args(("story", STORY)),
     "story.load_story": args(("path", STORY_PATH)),
     "story.claims_problems": args(("story", STORY)),
     "sums.dot": args(("a", X), ("b", Y)),
