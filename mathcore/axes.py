@@ -133,3 +133,16 @@ def line_reach(x: Iterable[float], slopes: Iterable[float]) -> list[float]:
         raise ValueError("x must hold at least one finite number, got none")
     ends = (min(xs), max(xs))
     return [w * e for w in _values("slopes", slopes) for e in ends]
+
+
+def nice_step(low: float, high: float, most: int = 11) -> float:
+    """The smallest nice step that puts at most ``most`` ticks on [low, high] (an axis kept as given, such as
+    the story's w_range: 1 on [-5, 5])."""
+    low, high = finite("low", low), finite("high", high)
+    if not high > low:
+        raise ValueError(f"high must be above low, got [{low!r}, {high!r}]")
+    most = int_in_range("most", most, 2, 100)
+    for step, _ in nice_steps((high - low) / (most - 1)):
+        if math.floor((high - low) / step + 1e-9) + 1 <= most:
+            return step
+    raise AssertionError("unreachable: nice_steps goes on past the span")  # pragma: no cover

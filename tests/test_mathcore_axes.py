@@ -10,7 +10,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mathcore.axes import LABEL_GAP, MARGIN, MAX_TICKS, MIN_TICKS, NICE_MANTISSAS, AxisRange, line_reach, nice_axis
+from mathcore.axes import (
+    LABEL_GAP,
+    MARGIN,
+    MAX_TICKS,
+    MIN_TICKS,
+    NICE_MANTISSAS,
+    AxisRange,
+    line_reach,
+    nice_axis,
+    nice_step,
+)
 
 FAST = settings(max_examples=300, deadline=None)
 SCALES = [1e-6, 1e-3, 1.0, 1e3, 1e6]
@@ -145,6 +155,22 @@ def test_line_reach_is_the_lines_at_the_extreme_x():
     assert line_reach([-2.0, 3.0], [-1.0]) == [2.0, -3.0]
 
 
+@FAST
+@given(st.sampled_from(SCALES), st.floats(-10, 10), st.floats(0.01, 20), st.integers(2, 20))
+def test_nice_step_is_the_finest_with_at_most_so_many_ticks(scale, low, span, most):
+    low, high = low * scale, (low + span) * scale
+    step = nice_step(low, high, most)
+    assert any(math.isclose(mantissa(step), m, rel_tol=1e-9) for m in NICE_MANTISSAS)
+    assert math.floor((high - low) / step + 1e-9) + 1 <= most
+    finer = {1.0: 0.5, 2.0: 1.0, 2.5: 2.0, 5.0: 2.5}[round(mantissa(step), 6)] * step / mantissa(step)
+    assert math.floor((high - low) / finer + 1e-9) + 1 > most
+
+
+def test_nice_step_keeps_the_shipped_w_axis():
+    """[line] w_range = [-5, 5] keeps its step of 1 (eleven ticks); a wide one gets a coarser step."""
+    assert nice_step(-5.0, 5.0) == 1.0 and nice_step(-3.0, 3.0) == 1.0 and nice_step(-400.0, 100.0) == 50.0
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: nice_axis([]), "points must hold at least one"),
     (lambda: nice_axis([1.0, float("nan")]), "points[1] must be a finite number"),
@@ -154,6 +180,8 @@ def test_line_reach_is_the_lines_at_the_extreme_x():
     (lambda: nice_axis([1.0], max_ticks=2), "max_ticks must be an integer from 3 to 50"),
     (lambda: nice_axis([1.0], room=-1.0), "room must be a finite number >= 0"),
     (lambda: line_reach([], [1.0]), "x must hold at least one"),
+    (lambda: nice_step(1.0, 1.0), "high must be above low"),
+    (lambda: nice_step(0.0, 1.0, 1), "most must be an integer from 2 to 100"),
 ])
 def test_bad_input_is_one_line_naming_it(call, message):
     with pytest.raises(ValueError, match="^" + message.replace("[", r"\[").replace("]", r"\]")) as error:
