@@ -27,6 +27,7 @@ from manim import (
 )
 
 from mathcore import parameters as P
+from mathcore.axes import nice_step
 from mathcore.datasets import house_prices
 from mathcore.likelihood import likelihood_curve, peak_normalised
 from mathcore.objectives import data_loss, ridge_objective, ridge_penalty, ridge_slope
@@ -61,7 +62,7 @@ def prior_tex(size: float = S.BODY_SIZE):
 
 def panel_axes(top: float):
     """Bare axes over the shared w range (no tick numbers: the shapes carry the message)."""
-    return make_axes((*P.W_RANGE, 1), (0, top, top / 4), PANEL_W, PANEL_H, "w", numbers=False)
+    return make_axes((*P.W_RANGE, nice_step(*P.W_RANGE)), (0, top, top / 4), PANEL_W, PANEL_H, "w", numbers=False)
 
 
 class Panels:
@@ -195,7 +196,7 @@ class ColdOpenScene(ChapterScene):
         """Likelihood, prior and posterior of the house data over w: the story in one small picture."""
         d = self.panels.data
         w = self.panels.w
-        plot = make_axes((*P.W_RANGE, 1), (0, 1.1, 0.5), 7.0, 1.8, numbers=False)
+        plot = make_axes((*P.W_RANGE, nice_step(*P.W_RANGE)), (0, 1.1, 0.5), 7.0, 1.8, numbers=False)
         axes = plot.axes
         axes.y_axis.set_opacity(0)
         curves = VGroup(

@@ -32,6 +32,7 @@ from manim import (
 )
 
 from mathcore import parameters as P
+from mathcore.axes import nice_step
 from mathcore.datasets import Dataset, house_prices
 from mathcore.likelihood import mle_slope, predictions, relative_likelihood, relative_point_likelihoods
 from scenes import style as S
@@ -211,7 +212,7 @@ class LikelihoodScene(ChapterScene):
         return curve
 
     def point_curves_beat(self) -> None:
-        self.bottom = make_axes((*P.W_RANGE, 1), (0, 1.2, 1), 6.4, 1.9, None, "likelihood")
+        self.bottom = make_axes((*P.W_RANGE, nice_step(*P.W_RANGE)), (0, 1.2, 1), 6.4, 1.9, None, "likelihood")
         axes = self.bottom.axes
         axes.y_axis.remove(axes.y_axis.numbers)
         w_label = ctex("w").next_to(axes.x_axis.get_right(), RIGHT, buff=0.2)

@@ -25,6 +25,7 @@ from manim import (
 )
 
 from mathcore import parameters as P
+from mathcore.axes import nice_step
 from mathcore.prior import gaussian_prior_pdf
 from scenes import style as S
 from scenes.base import ChapterScene
@@ -56,8 +57,8 @@ class PriorScene(ChapterScene):
 
     def formula_beat(self) -> None:
         peak = float(gaussian_prior_pdf(0.0, P.SIGMA_MIN))
-        self.plot = make_axes((*P.W_RANGE, 1), (0, round(peak + 0.2, 1), 0.5), 9.0, 4.2, "w (slope)",
-                              ctex("p(", "w", ")", colors={"p(": S.PRIOR, ")": S.PRIOR}))
+        self.plot = make_axes((*P.W_RANGE, nice_step(*P.W_RANGE)), (0, round(peak + 0.2, 1), 0.5), 9.0, 4.2,
+                              "w (slope)", ctex("p(", "w", ")", colors={"p(": S.PRIOR, ")": S.PRIOR}))
         self.plot.to_edge(DOWN, buff=S.MARGIN + 0.05).shift(LEFT * 1.6)
         self.curve = tracked_curve(self.plot.axes, self.w, self.prior_values, S.PRIOR, 5)
         self.formula = ctex(r"p(", "w", r")", "=", r"\frac{1}{\sqrt{2\pi", r"\sigma", r"^2}}",

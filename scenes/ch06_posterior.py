@@ -23,10 +23,12 @@ from manim import (
 )
 
 from mathcore import parameters as P
+from mathcore.axes import nice_step
 from mathcore.datasets import house_prices
 from mathcore.likelihood import likelihood_curve, mle_slope, peak_normalised
 from mathcore.posterior import map_slope, posterior_curve, shrinkage_factor
 from mathcore.prior import gaussian_prior_logpdf
+from mathcore.story import Words
 from scenes import style as S
 from scenes.base import ChapterScene
 from scenes.parts import ArrayCurve, Readout, Slider, WMarker, ctex, flare, label, make_axes, pulse, tracked_curve
@@ -44,6 +46,12 @@ def bayes_tex(size: float = S.BODY_SIZE):
                          (8, S.LIKELIHOOD), (10, S.LIKELIHOOD), (12, S.PRIOR), (14, S.PRIOR)):
         tex[index].set_color(color)
     return tex
+
+
+def slope_unit(words: Words) -> str:
+    """One unit of w in the story's words: "$100 per sq ft" (shipped), "points/h" when w is already in them."""
+    scale = "" if words.slope_scale == 1 and not words.slope_prefix else f"{words.slope_scale:g} "
+    return f"{words.slope_prefix}{scale}{words.slope_symbol}"
 
 
 class PosteriorScene(ChapterScene):
@@ -103,7 +111,8 @@ class PosteriorScene(ChapterScene):
                       run_time=1.0)
 
     def three_curves_beat(self) -> None:
-        self.plot = make_axes((*P.W_RANGE, 1), (0, MLE_TOP + 0.08, 0.5), 8.6, 4.9, "w (slope, $100 per sq ft)")
+        self.plot = make_axes((*P.W_RANGE, nice_step(*P.W_RANGE)), (0, MLE_TOP + 0.08, 0.5), 8.6, 4.9,
+                              f"w (slope, {slope_unit(P.STORY.words)})")
         axes = self.plot.axes
         axes.y_axis.set_opacity(0)  # heights are scaled to peak 1, so only the w axis carries meaning
         axes.x_axis.add(axes.x_axis.get_number_mobject(0))

@@ -27,6 +27,7 @@ from manim import (
 )
 
 from mathcore import parameters as P
+from mathcore.axes import nice_step
 from mathcore.datasets import house_prices
 from mathcore.likelihood import likelihood_curve, peak_normalised
 from mathcore.posterior import log_posterior_unnormalised, map_slope
@@ -240,7 +241,7 @@ class TakeawaysScene(ChapterScene):
                         r"\over", r"\sqrt{", r"\lambda", "}}", size=S.HEADING_SIZE, colors=SQUARES)
         equation.to_edge(UP, buff=S.MARGIN + 0.1)
         peak = float(gaussian_prior_pdf(0.0, sigma_from_lambda(max(P.LAMBDA_SWEEP), P.SIGMA_N)))
-        plot = make_axes((*P.W_RANGE, 1), (0, round(peak + 0.2, 1), 0.5), 8.6, 4.2, "w",
+        plot = make_axes((*P.W_RANGE, nice_step(*P.W_RANGE)), (0, round(peak + 0.2, 1), 0.5), 8.6, 4.2, "w",
                          ctex("p(", "w", ")", colors={"p(": S.PRIOR, ")": S.PRIOR}))
         plot.to_corner(DOWN + LEFT, buff=S.MARGIN + 0.2).shift(RIGHT * 0.2)
         # No numbers on the density axis: it stands at w = 0, where the narrowed prior's peak would cross them.
