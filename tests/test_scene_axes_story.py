@@ -145,3 +145,14 @@ def test_ranges_follow_the_data(story):
     for (x0, x1, _), (y0, y1, _) in ranges.values():
         assert x0 < min(x) < 0 < max(x) < x1 and y0 < min(y) < 0 < max(y) < y1
         assert x1 - x0 < 3 * (max(x) - min(x)) and y1 - y0 < 3 * (max(y) - min(y))
+
+
+@pytest.mark.parametrize("story, unit", [("stories/house-prices/story.toml", "$100 per sq ft"),
+                                         ("examples/hours-studied/story.toml", "points/h"),
+                                         ("tests/fixtures/axes_story.toml", "L/s per mm")])
+def test_the_w_axis_names_the_storys_slope_unit(story, unit):
+    """ch06's w axis: 'w (slope, <one unit of w>)' from [words], the shipped story's words as before."""
+    from mathcore.story import load_story
+    from scenes.ch06_posterior import slope_unit
+
+    assert slope_unit(load_story(ROOT / story).words) == unit
