@@ -6,7 +6,8 @@ the labels would not fit the room given) and labels printed with the decimals th
 values: ``points`` are drawn as dots and get a margin, so none sits on the plot's edge; ``reach`` are the ends of
 what the plot draws to the edge (a fitted line, a bell), kept inside without a margin. With ``zero`` the range
 holds 0 (a line through the origin y = w x) and, when every point is >= 0, starts there (<= 0: ends there), so
-a curve that only dips below zero past the data is cut at the axis instead of stretching it.
+a curve that only dips below zero past the data is cut at the axis instead of stretching it. Values are taken
+as 0 or of magnitude above 1e-250 (finer ticks would need subnormal floats).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ SCALES = [1e-6, 1e-3, 1.0, 1e3, 1e6]
 def data(draw, min_size: int = 1, max_size: int = 200, low: float = -10.0, high: float = 10.0) -> list[float]:
     scale = draw(st.sampled_from(SCALES))
     values = draw(st.lists(st.floats(low, high, allow_nan=False), min_size=min_size, max_size=max_size))
-    return [v * scale for v in values]
+    return [v * scale if abs(v) > 1e-240 else 0.0 for v in values]  # 0 or above 1e-250, as nice_axis takes
 
 
 def mantissa(step: float) -> float:
@@ -79,7 +79,7 @@ def test_every_point_inside_on_nice_ticks(points, zero):
 @given(data(), st.lists(st.floats(-20, 20, allow_nan=False), max_size=6), st.booleans())
 def test_reach_inside_up_to_the_zero_edge(points, reach, zero):
     scale = max(abs(v) for v in points) or 1.0
-    reach = [r * scale for r in reach]
+    reach = [r * scale if abs(r * scale) > 1e-240 else 0.0 for r in reach]
     check_axis(nice_axis(points, reach, zero=zero), points, reach, zero)
 
 
