@@ -296,6 +296,20 @@ def section(name: str) -> Kind:
                 lambda ctx: [None, "section", 3.0, other])
 
 
+def _playground_points(ctx: Ctx) -> int:
+    """Drawn from 16 (so any drawn degree up to 15 has its MLE) and kept, so drag_index can be drawn below it."""
+    return ctx._get("points", lambda: integers(16, 40))  # type: ignore[return-value]
+
+
+PLAYGROUND_POINTS = Kind(_playground_points, lambda ctx: 12,
+                         lambda ctx: [1, 10_001, 2.5, NAN, INF, "12", None, True])
+
+
+def playground_last(ctx: Ctx) -> int:
+    """The playground's last point index: the drawn point count's, or the typical 12 points'."""
+    return int(ctx._values.get("points", 12)) - 1
+
+
 STORY_PATH = Kind(lambda ctx: SHIPPED_PATH if ctx.draw(COIN) else None, lambda ctx: SHIPPED_PATH,
                   lambda ctx: [3.0, NAN, b"x.toml", ["x.toml"], str(CSV_DIR / "missing.toml")])
 STORY = Kind(lambda ctx: SHIPPED_STORY, lambda ctx: SHIPPED_STORY, lambda ctx: [None, "story", 3.0])
@@ -422,9 +436,9 @@ PUBLIC: dict[str, tuple[Arg, ...]] = {
     "story.Overfitting": args(("seed", SEED), ("points", integer(2, 10_000, 5, draw_high=40)), ("noise", POSITIVE_ARG),
                               ("degrees", degree_list([1, 2, 3, 4])), ("fresh_seed", SEED),
                               ("fresh_points", integer(2, 10_000, 6, draw_high=40))),
-    "story.Playground": args(("seed", SEED), ("points", integer(2, 10_000, 12, draw_high=40)),
+    "story.Playground": args(("seed", SEED), ("points", PLAYGROUND_POINTS),
                              ("noise", POSITIVE_ARG), ("degrees", degree_list([3, 6, 8, 10, 11])),
-                             ("lam", POSITIVE_ARG, "lambda"), ("drag_index", integer(0, 11, 6)),
+                             ("lam", POSITIVE_ARG, "lambda"), ("drag_index", integer(0, playground_last, 6)),
                              ("drag_to", REAL_ARG)),
     "story.Sparsity": args(("sigmas", number_list(2, [1.0, 0.05], positive_only=True)), ("elastic_mix", UNIT)),
     "story.Story": args(("source", TEXT), *((name, section(name)) for name in
