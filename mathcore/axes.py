@@ -7,7 +7,8 @@ values: ``points`` are drawn as dots and get a margin, so none sits on the plot'
 what the plot draws to the edge (a fitted line, a bell), kept inside without a margin. With ``zero`` the range
 holds 0 (a line through the origin y = w x) and, when every point is >= 0, starts there (<= 0: ends there), so
 a curve that only dips below zero past the data is cut at the axis instead of stretching it. Values are taken
-as 0 or of magnitude above 1e-250 (finer ticks would need subnormal floats).
+as 0 or of magnitude 1e-250 to 1e250 (finer ticks would need subnormal floats, larger spans overflow); others
+are a ValueError naming the value.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ MARGIN = 0.03
 LABEL_GAP = 1.5
 #: A relative spread below this is treated as no spread at all (floats cannot place finer ticks).
 _FLAT = 1e-9
+#: The values an axis is made from are 0 or of a magnitude in [TINY, HUGE] (an AxisRange's own numbers may be
+#: from FINEST to LARGEST): finer ticks would need subnormal floats, and the span of larger ones would overflow.
+TINY, HUGE, FINEST, LARGEST = 1e-250, 1e250, 1e-300, 1e300
 
 
 @dataclass(frozen=True)
@@ -55,9 +59,33 @@ class AxisRange:
         """The tick labels, as printed: every tick with the same decimals."""
         return tuple(f"{t:.{self.decimals}f}" for t in self.ticks)
 
-    def as_range(self) -> tuple[float, float, float]:
+    def __post_init__(self) -> None:
+        low, high = (_axis_value("low", self.low, FINEST, LARGEST),
+                     _axis_value("high", self.high, FINEST, LARGEST))
+        if not high > low:
+            raise ValueError(f"high must be above low, got [{low!r}, {high!r}]")
+        step = _axis_value("step", self.step, FINEST, LARGEST)
+        if not step > 0:
+            raise ValueError(f"step must be positive, got {step!r}")
+        object.__setattr__(self, "low", low)
+        object.__setattr__(self, "high", high)
+        object.__setattr__(self, "step", step)
+        object.__setattr__(self, "decimals", int_in_range("decimals", self.decimals, 0, 300))
+
+    @property
+    def manim_range(self) -> tuple[float, float, float]:
         """(low, high, step), as manim's ``Axes`` takes an axis range."""
         return (self.low, self.high, self.step)
+
+
+def _axis_value(name: str, value: object, tiny: float = TINY, huge: float = HUGE) -> float:
+    """A finite number that is 0 or of magnitude in [tiny, huge]; ValueError naming ``name`` otherwise."""
+    v = finite(name, value)
+    if v != 0.0 and not tiny <= abs(v) <= huge:
+        if tiny == 0.0:
+            raise ValueError(f"{name} must be of magnitude at most {huge:g} to make an axis, got {v!r}")
+        raise ValueError(f"{name} must be 0 or of magnitude {tiny:g} to {huge:g} to make an axis, got {v!r}")
+    return v + 0.0
 
 
 def _values(name: str, values: Iterable[float]) -> list[float]:
@@ -67,10 +95,10 @@ def _values(name: str, values: Iterable[float]) -> list[float]:
         items = list(values)
     except TypeError:
         raise ValueError(f"{name} must be finite numbers, got {values!r}") from None
-    return [finite(f"{name}[{i}]", v) for i, v in enumerate(items)]
+    return [_axis_value(f"{name}[{i}]", v) for i, v in enumerate(items)]
 
 
-def nice_steps(smallest: float) -> Iterator[tuple[float, int]]:
+def _nice_steps(smallest: float) -> Iterator[tuple[float, int]]:
     """Nice steps upwards from the power of ten at or below ``smallest`` (> 0), each with its label decimals."""
     power = math.floor(math.log10(smallest))
     while True:
@@ -116,7 +144,10 @@ def nice_axis(points: Iterable[float], reach: Iterable[float] = (), *, zero: boo
         lo = 0.0
     elif zero and max(pts) <= 0.0:
         hi = 0.0
-    for step, decimals in nice_steps((hi - lo) / (4 * max_ticks)):
+    if not hi > lo:  # only 0 among the points, and the reach on the cut side: one unit of the values' scale
+        size = max(abs(v) for v in covered) or 1.0
+        hi, lo = (lo + size, lo) if lo == 0.0 else (hi, hi - size)
+    for step, decimals in _nice_steps((hi - lo) / (4 * max_ticks)):
         first = math.floor(lo / step + 1e-9)
         last = math.ceil(hi / step - 1e-9)
         axis = AxisRange(round(first * step, decimals) + 0.0, round(last * step, decimals) + 0.0, step, decimals)
@@ -133,17 +164,23 @@ def line_reach(x: Iterable[float], slopes: Iterable[float]) -> list[float]:
     if not xs:
         raise ValueError("x must hold at least one finite number, got none")
     ends = (min(xs), max(xs))
-    return [w * e for w in _values("slopes", slopes) for e in ends]
+    ws = _values("slopes", slopes)
+    if not ws:
+        raise ValueError("slopes must hold at least one finite number, got none")
+    heights = [w * e for w in ws for e in ends]
+    for height in heights:
+        _axis_value("slopes times x", height)
+    return heights
 
 
 def nice_step(low: float, high: float, most: int = 11) -> float:
     """The smallest nice step that puts at most ``most`` ticks on [low, high] (an axis kept as given, such as
     the story's w_range: 1 on [-5, 5])."""
-    low, high = finite("low", low), finite("high", high)
-    if not high > low:
-        raise ValueError(f"high must be above low, got [{low!r}, {high!r}]")
+    low, high = _axis_value("low", low, 0.0), _axis_value("high", high, 0.0)
+    if not high - low >= FINEST:
+        raise ValueError(f"high must be above low by at least {FINEST:g}, got [{low!r}, {high!r}]")
     most = int_in_range("most", most, 2, 100)
-    for step, _ in nice_steps((high - low) / (most - 1)):
+    for step, _ in _nice_steps((high - low) / (most - 1)):
         if math.floor((high - low) / step + 1e-9) + 1 <= most:
             return step
     raise AssertionError("unreachable: nice_steps goes on past the span")  # pragma: no cover

@@ -164,7 +164,7 @@ def data_range(points: Sequence[float], reach: Sequence[float] = (), length: flo
     tick labels (``vertical``: stacked on a y axis) spaced so they do not crowd."""
     from mathcore.axes import nice_axis
 
-    return nice_axis(points, reach, zero=zero, room=length / TICK_CHAR, side_by_side=not vertical).as_range()
+    return nice_axis(points, reach, zero=zero, room=length / TICK_CHAR, side_by_side=not vertical).manim_range
 
 
 def is_symbol(name: str | Mobject) -> bool:

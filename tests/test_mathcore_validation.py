@@ -310,6 +310,18 @@ def playground_last(ctx: Ctx) -> int:
     return int(ctx._values.get("points", 12)) - 1
 
 
+AXIS_FLOATS = st.lists(st.one_of(st.just(0.0), st.floats(-1e6, 1e6).map(lambda v: v if abs(v) >= 1e-250 else 0.0),
+                                 st.floats(1e-250, 1e250), st.floats(-1e250, -1e-250)), min_size=1, max_size=12)
+AXIS_LOW = st.one_of(st.just(0.0), st.floats(-1e6, -1e-6))
+AXIS_BAD = [None, "ab", 3.0, [], [NAN], [INF], ["1.0"], [1e-300], [1e300]]
+AXIS_VALUES = Kind(lambda ctx: ctx.draw(AXIS_FLOATS), lambda ctx: [0.8, 1.6, 2.4], lambda ctx: AXIS_BAD)
+AXIS_REACH = Kind(lambda ctx: ctx.draw(AXIS_FLOATS), lambda ctx: [4.0], lambda ctx: [v for v in AXIS_BAD if v != []])
+FLAG = Kind(lambda ctx: ctx.draw(COIN), lambda ctx: True)
+MARGIN = scalar(st.floats(0.0, 0.5), 0.03, (-0.1, 0.6))
+ROOM = Kind(lambda ctx: ctx.draw(st.one_of(st.none(), st.floats(0.0, 200.0))), lambda ctx: None,
+            lambda ctx: [NAN, -1.0, "ab"])
+
+
 STORY_PATH = Kind(lambda ctx: SHIPPED_PATH if ctx.draw(COIN) else None, lambda ctx: SHIPPED_PATH,
                   lambda ctx: [3.0, NAN, b"x.toml", ["x.toml"], str(CSV_DIR / "missing.toml")])
 STORY = Kind(lambda ctx: SHIPPED_STORY, lambda ctx: SHIPPED_STORY, lambda ctx: [None, "story", 3.0])
@@ -425,6 +437,13 @@ PUBLIC: dict[str, tuple[Arg, ...]] = {
     "sparsity.elastic_net_prior_logpdf": args(("w", W), SIGMA, ("mix", UNIT)),
     "sparsity.elastic_net_log_posterior": GRID_XY_SN + args(SIGMA, ("mix", UNIT)),
     "sparsity.elastic_net_map_slope": args(("x", X), ("y", Y), SN, SIGMA, ("mix", UNIT)),
+    "axes.AxisRange": args(("low", scalar(AXIS_LOW, -1.0)), ("high", scalar(st.floats(1.0, 1e6), 4.0)),
+                           ("step", scalar(st.floats(0.5, 1e6), 1.0, (0.0, -1.0))), ("decimals", integer(0, 300, 0))),
+    "axes.nice_axis": args(("points", AXIS_VALUES), ("reach", AXIS_REACH), ("zero", FLAG), ("margin", MARGIN),
+                           ("max_ticks", integer(3, 50, 7)), ("room", ROOM), ("side_by_side", FLAG)),
+    "axes.line_reach": args(("x", AXIS_VALUES), ("slopes", AXIS_VALUES)),
+    "axes.nice_step": args(("low", scalar(AXIS_LOW, -5.0)), ("high", scalar(st.floats(1.0, 1e6), 5.0)),
+                           ("most", integer(2, 100, 11))),
     "story.LineFit": args(("name", TEXT), ("x_name", TEXT), ("x_unit", TEXT), ("y_name", TEXT), ("y_unit", TEXT),
                           ("x", X), ("y", Y), ("true_slope", REAL_ARG), SN,
                           ("try_slopes", number_list(3, [0.5, 5.0, 2.0])), ("drag_index", INDEX),
