@@ -46,6 +46,8 @@ from scenes.parts import (
 )
 
 RIGHT_COLUMN_X = 2.5  # left edge of the text column, scene units
+#: Widest the model's gloss may be on one line: from the column to the frame's right margin.
+GLOSS_WIDTH = S.FRAME_W / 2 - S.MARGIN - RIGHT_COLUMN_X
 RESIDUAL_WIDTH = 6  # thick enough to read as pink on a phone
 VERDICT_TOP = -1.5  # top of the verdict (and of the closing question) in the lower right
 
@@ -54,6 +56,16 @@ def tex_text(words: str) -> str:
     """Story words set in TeX as written (``$`` and the other TeX specials escaped)."""
     return re.sub(r"([$%&#_])", r"\\\1", words)
 
+
+
+def model_gloss(y_name: str, x_name: str) -> VGroup:
+    """"<y> = slope × <x>" in words, on two lines ("<y> =" above "slope × <x>") when one would not fit the
+    right-hand column (a story's long names, e.g. "exam score" and "study time")."""
+    line = label(f"{y_name} = slope × {x_name}", S.LABEL_SIZE, S.MUTED)
+    if line.width <= GLOSS_WIDTH:
+        return VGroup(line)
+    top, bottom = label(f"{y_name} =", S.LABEL_SIZE, S.MUTED), label(f"slope × {x_name}", S.LABEL_SIZE, S.MUTED)
+    return VGroup(top, bottom).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
 
 class DollarReadout(Readout):
     """``$200 per sq ft``: the slope in the story's display unit ([words] slope_*), following ``value()``."""
@@ -99,7 +111,7 @@ class FittingLineScene(ChapterScene):
         axes = self.plot.axes
         self.dots = VGroup(*[Dot(p, radius=0.09, color=S.DATA) for p in to_scene(axes, d.x, d.y)])
         self.model = ctex("y", "=", "w", "x", size=S.TITLE_SIZE, colors={"y": S.DATA, "x": S.DATA})
-        gloss = label(f"{P.STORY.line.y_name} = slope × {P.STORY.line.x_name}", S.LABEL_SIZE, S.MUTED)
+        gloss = model_gloss(P.STORY.line.y_name, P.STORY.line.x_name)
         gloss.next_to(self.model, DOWN, buff=0.25, aligned_edge=LEFT)
         self.model_block = VGroup(self.model, gloss)
         self.model_block.move_to([RIGHT_COLUMN_X, 0, 0], aligned_edge=LEFT).to_edge(UP, buff=S.MARGIN + 0.3)

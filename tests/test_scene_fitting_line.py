@@ -107,3 +107,11 @@ def test_key_frame_shows_palette_where_the_curves_are(tmp_path):
     assert colour_hits(image, along, S.WEIGHT) >= 0.9
     # Nothing but the background in the empty top-left corner of the plot area.
     assert not near_colour(image[:10, :10], S.DATA).any()
+
+
+def test_the_model_gloss_wraps_to_fit_the_column():
+    from scenes.ch02_fitting_a_line import GLOSS_WIDTH, model_gloss
+
+    assert len(model_gloss("price", "size")) == 1  # the shipped story's words stay on one line
+    long = model_gloss("exam score", "study time")
+    assert len(long) == 2 and long.width <= GLOSS_WIDTH  # one line was wider than the column's room
