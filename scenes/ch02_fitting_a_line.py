@@ -36,6 +36,7 @@ from scenes.parts import (
     Readout,
     ctex,
     data_range,
+    fitted_label,
     flare,
     keep_left_of,
     label,
@@ -59,13 +60,9 @@ def tex_text(words: str) -> str:
 
 
 def model_gloss(y_name: str, x_name: str) -> VGroup:
-    """"<y> = slope × <x>" in words, on two lines ("<y> =" above "slope × <x>") when one would not fit the
-    right-hand column (a story's long names, e.g. "exam score" and "study time")."""
-    line = label(f"{y_name} = slope × {x_name}", S.LABEL_SIZE, S.MUTED)
-    if line.width <= GLOSS_WIDTH:
-        return VGroup(line)
-    top, bottom = label(f"{y_name} =", S.LABEL_SIZE, S.MUTED), label(f"slope × {x_name}", S.LABEL_SIZE, S.MUTED)
-    return VGroup(top, bottom).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+    """"<y> = slope × <x>" in words, wrapped to two lines when one would not fit the right-hand column."""
+    return fitted_label(f"{y_name} = slope × {x_name}", GLOSS_WIDTH, S.LABEL_SIZE, S.MUTED)
+
 
 class DollarReadout(Readout):
     """``$200 per sq ft``: the slope in the story's display unit ([words] slope_*), following ``value()``."""

@@ -37,6 +37,7 @@ from mathcore.datasets import Dataset, house_prices
 from mathcore.likelihood import mle_slope, predictions, relative_likelihood, relative_point_likelihoods
 from scenes import style as S
 from scenes.base import ChapterScene
+from scenes.lexicon import number_words
 from scenes.parts import (
     BELL_SIGMAS,
     COLUMN_GAP,
@@ -47,6 +48,7 @@ from scenes.parts import (
     bell_points,
     ctex,
     data_range,
+    fitted_label,
     flare,
     keep_left_of,
     label,
@@ -284,17 +286,21 @@ class LikelihoodScene(ChapterScene):
         rows = [
             (ctex("p(", "D", r"\mid", "w", ")", colors={"p(": S.LIKELIHOOD, ")": S.LIKELIHOOD, r"\mid": S.LIKELIHOOD}),
              "likelihood, peak at the MLE", [eq[0], eq[1], eq[2], eq[3], eq[4]]),
-            (ctex(r"\prod_{i}"), "product over the six sales", [eq[6]]),
-            (ctex(r"\mathcal{N}", "(", "y_i", ")"), "normal density of each price", [eq[7], eq[8], eq[14]]),
+            (ctex(r"\prod_{i}"), f"product over the {number_words(str(len(self.base)))} {P.STORY.words.samples}",
+             [eq[6]]),
+            (ctex(r"\mathcal{N}", "(", "y_i", ")"), f"normal density of each {P.STORY.line.y_name}",
+             [eq[7], eq[8], eq[14]]),
             (ctex("w", "x_i"), "its centre: the line", [eq[10], eq[11]]),
             (ctex(r"\sigma_n^2", colors={r"\sigma_n^2": S.NOISE}), "variance of the noise", [eq[13]]),
         ]
+        text_left = self.equation.get_left()[0] + max(symbol.width for symbol, _, _ in rows) + 0.22
+        room = S.FRAME_W / 2 - S.MARGIN - text_left
         self.legend = VGroup()
         for symbol, text, _ in rows:
-            self.legend.add(VGroup(symbol, label(text, S.SMALL_SIZE, S.TEXT).next_to(symbol, RIGHT, buff=0.3)))
+            words = fitted_label(text, room, S.SMALL_SIZE, S.TEXT)
+            self.legend.add(VGroup(symbol, words.next_to(symbol, RIGHT, buff=0.3)))
         self.legend.arrange(DOWN, aligned_edge=LEFT, buff=0.22).next_to(self.equation, DOWN, buff=0.45)
         self.legend.align_to(self.equation, LEFT)
-        text_left = self.legend.get_left()[0] + max(row[0].width for row in self.legend) + 0.22
         for symbol, words in self.legend:
             symbol.align_to(self.legend, LEFT)
             words.move_to([text_left, symbol.get_y(), 0], aligned_edge=LEFT)

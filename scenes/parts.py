@@ -57,6 +57,20 @@ def label(text: str, size: float = S.LABEL_SIZE, color: ManimColor | None = None
     return Text(text, font=S.FONT, font_size=size * S.TEXT_SCALE, color=color or S.TEXT)
 
 
+def fitted_label(text: str, width: float, size: float = S.LABEL_SIZE, color: ManimColor | None = None,
+                 buff: float = 0.12) -> VGroup:
+    """``label`` on one line if it is at most ``width`` wide, else on two lines split at the space that makes
+    the wider line narrowest (a story's own words can be longer than the shipped ones)."""
+    line = label(text, size, color)
+    words = text.split()
+    if line.width <= width or len(words) < 2:
+        return VGroup(line)
+    splits = [(label(" ".join(words[:i]), size, color), label(" ".join(words[i:]), size, color))
+              for i in range(1, len(words))]
+    top, bottom = min(splits, key=lambda pair: max(pair[0].width, pair[1].width))
+    return VGroup(top, bottom).arrange(DOWN, buff=buff, aligned_edge=LEFT)
+
+
 #: The width of one tick-label character (a digit of the axes' numbers at S.SMALL_SIZE), in scene units.
 TICK_CHAR = 0.12
 

@@ -23,3 +23,13 @@ def test_a_missing_name_is_none_and_can_be_added_once():
     assert plot.labels.submobjects == [plot.y_label, w]
     with pytest.raises(ValueError, match="already has a name"):
         plot.name_x(MathTex("x"))
+
+
+def test_fitted_label_wraps_only_what_does_not_fit():
+    from scenes.parts import fitted_label, label
+
+    assert len(fitted_label("variance of the noise", 10.0)) == 1
+    width = label("normal density of each exam score").width * 0.8
+    wrapped = fitted_label("normal density of each exam score", width)
+    assert len(wrapped) == 2 and wrapped.width <= width
+    assert "".join(t.text for t in wrapped) == "normal density of each exam score".replace(" ", "")  # Text drops spaces
