@@ -28,7 +28,6 @@ from mathcore.datasets import house_prices
 from mathcore.likelihood import likelihood_curve, mle_slope, peak_normalised
 from mathcore.posterior import map_slope, posterior_curve, shrinkage_factor
 from mathcore.prior import gaussian_prior_logpdf
-from mathcore.story import Words
 from scenes import style as S
 from scenes.base import ChapterScene
 from scenes.parts import ArrayCurve, Readout, Slider, WMarker, ctex, flare, label, make_axes, pulse, tracked_curve
@@ -48,10 +47,12 @@ def bayes_tex(size: float = S.BODY_SIZE):
     return tex
 
 
-def slope_unit(words: Words) -> str:
-    """One unit of w in the story's words: "$100 per sq ft" (shipped), "points/h" when w is already in them."""
-    scale = "" if words.slope_scale == 1 and not words.slope_prefix else f"{words.slope_scale:g} "
-    return f"{words.slope_prefix}{scale}{words.slope_symbol}"
+def slope_unit(scale: float, prefix: str, symbol: str) -> str:
+    """One unit of w in the story's words ([words] slope_scale, slope_prefix, slope_symbol): "$100 per sq ft"
+    (shipped), "points/h" when w is already in them. Given the three values, not the section, so the cache key
+    takes only those (production/rendering/reach.py)."""
+    shown = "" if scale == 1 and not prefix else f"{scale:g} "
+    return f"{prefix}{shown}{symbol}"
 
 
 class PosteriorScene(ChapterScene):
@@ -111,8 +112,9 @@ class PosteriorScene(ChapterScene):
                       run_time=1.0)
 
     def three_curves_beat(self) -> None:
+        unit = slope_unit(P.STORY.words.slope_scale, P.STORY.words.slope_prefix, P.STORY.words.slope_symbol)
         self.plot = make_axes((*P.W_RANGE, nice_step(*P.W_RANGE)), (0, MLE_TOP + 0.08, 0.5), 8.6, 4.9,
-                              f"w (slope, {slope_unit(P.STORY.words)})")
+                              f"w (slope, {unit})")
         axes = self.plot.axes
         axes.y_axis.set_opacity(0)  # heights are scaled to peak 1, so only the w axis carries meaning
         axes.x_axis.add(axes.x_axis.get_number_mobject(0))

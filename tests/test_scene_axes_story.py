@@ -155,4 +155,5 @@ def test_the_w_axis_names_the_storys_slope_unit(story, unit):
     from mathcore.story import load_story
     from scenes.ch06_posterior import slope_unit
 
-    assert slope_unit(load_story(ROOT / story).words) == unit
+    words = load_story(ROOT / story).words
+    assert slope_unit(words.slope_scale, words.slope_prefix, words.slope_symbol) == unit
