@@ -9,11 +9,16 @@ from pathlib import Path
 
 from production import lifetime
 
+#: Programs a render starts, and the Debian package that brings each.
+TOOLS = {"ffmpeg": "ffmpeg", "ffprobe": "ffmpeg", "latex": "texlive-latex-base", "dvisvgm": "dvisvgm"}
 
-def require_tools() -> None:
-    missing = [tool for tool in ("ffmpeg", "ffprobe") if shutil.which(tool) is None]
+
+def require_tools() -> str:
+    """The programs of TOOLS, named; RuntimeError naming each missing one and its Debian package."""
+    missing = [f"{tool} (Debian package {package})" for tool, package in TOOLS.items() if shutil.which(tool) is None]
     if missing:
-        raise RuntimeError(f"{', '.join(missing)} not found on PATH: run `make setup` (Debian package ffmpeg)")
+        raise RuntimeError(f"not found on PATH: {', '.join(missing)}; run `make setup`")
+    return ", ".join(TOOLS)
 
 
 def probe(path: Path, count_frames: bool = False) -> dict:

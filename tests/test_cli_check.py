@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from production import cli, config
-from production.commands import check
 from production.config import CONFIG_PATH
 from production.rendering import renderer
 from scenes import narration
@@ -34,7 +33,7 @@ def broken(tmp_path: Path, monkeypatch) -> None:
     toml.write_text(CONFIG_PATH.read_text(encoding="utf-8").replace('quality = "hd"', 'quality = "ultra"', 1))
     monkeypatch.setattr(config, "CONFIG_PATH", toml)
     real_which = shutil.which
-    monkeypatch.setattr(check.shutil, "which", lambda name: None if name == "dvisvgm" else real_which(name))
+    monkeypatch.setattr(shutil, "which", lambda name: None if name == "dvisvgm" else real_which(name))
     scripts = tmp_path / "narration"
     shutil.copytree(narration.HERE, scripts, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     (scripts / "ch05_prior.md").write_text("## formula\nWords before a <bookmark mark=oops> broken tag.\n")

@@ -9,17 +9,14 @@ one (the voice needs a valid video.toml) is reported as not checked.
 from __future__ import annotations
 
 import argparse
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from production.commands.selection import settings_from
 from production.config import VideoConfig, check_media, load_config, os_error_message
+from production.probe import require_tools
 from production.rendering.renderer import RenderSettings
-
-#: Programs a render starts, and the Debian package that brings each.
-TOOLS = {"ffmpeg": "ffmpeg", "ffprobe": "ffmpeg", "latex": "texlive-latex-base", "dvisvgm": "dvisvgm"}
 
 
 @dataclass(frozen=True)
@@ -62,13 +59,6 @@ def _attempt(name: str, check: Callable[[], str | None]) -> Outcome:
     except (ValueError, RuntimeError) as exc:
         return Outcome(name, str(exc))
     return Outcome(name, None, detail or "")
-
-
-def _tools() -> str:
-    missing = [f"{tool} (Debian package {package})" for tool, package in TOOLS.items() if shutil.which(tool) is None]
-    if missing:
-        raise RuntimeError(f"not found on PATH: {', '.join(missing)}; run `make setup`")
-    return ", ".join(TOOLS)
 
 
 def _font() -> str:
@@ -125,7 +115,7 @@ def preflight(args: argparse.Namespace, media: Path, *, media_needed: bool = Tru
     if media_needed:
         checks.append(("media folder", lambda: str(check_media(media))))
     story, loads = _story()
-    checks += [("tools", _tools), ("font", _font), ("narration", lambda: _narration(loads))]
+    checks += [("tools", require_tools), ("font", _font), ("narration", lambda: _narration(loads))]
     result.outcomes = [*(_attempt(name, check) for name, check in checks), *story]
     return result
 
