@@ -631,8 +631,17 @@ def _descent(story: Story) -> list[str]:
     return problems
 
 
+def _zoom(story: Story) -> list[str]:
+    _, _, _, _, mle = _line(story)
+    start = story.descent.start
+    if start * mle <= 0:
+        return [f"[descent] start = {start:g}: chapter 7's walk must start on the MLE's side of 0 (the MLE is "
+                f"{mle:.4g}) so that the loss plot (w from 0 towards the MLE) holds it"]
+    return []
+
+
 _CLAIMS = (_tried_slopes, _priors, _ridge_sweep, _overfitting, _source_noise, _playground, _sparsity, _line_drag,
-           _descent)
+           _descent, _zoom)
 
 
 def claims_problems(story: Story) -> list[str]:

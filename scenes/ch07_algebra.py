@@ -42,6 +42,7 @@ from mathcore import parameters as P
 from mathcore.datasets import house_prices
 from mathcore.densities import gaussian_pdf
 from mathcore.likelihood import log_likelihood
+from mathcore.loss_views import posterior_loss_axis, window_grid, zoom_unit, zoom_window
 from mathcore.objectives import descent_path
 from mathcore.posterior import log_posterior_unnormalised, map_slope, posterior_curve
 from mathcore.prior import gaussian_prior_logpdf
@@ -52,8 +53,6 @@ from scenes.parts import ArrayCurve, ctex, flare, label, make_axes, pulse
 
 Part = tuple[str, str] | tuple[str, str, ManimColor]
 EQ_SIZE = 46
-PLOT_W = (0.0, 4.0, 1.0)
-PLOT_Y = (0.0, 45.0, 15.0)
 #: The loss plot (width, height) keeps the lower left through the whole chapter; the algebra runs above it.
 PLOT_SIZE = (6.6, 2.8)
 EQ_Y = 2.85
@@ -134,6 +133,11 @@ class AlgebraScene(ChapterScene):
         self.data = house_prices()
         self.sigma_n, self.sigma = P.SIGMA_N, P.SIGMA_START
         self.lam = lambda_from_sigmas(self.sigma_n, self.sigma)
+        # The loss plot's window, from the story's numbers (w in (0, 4), losses up to 45 for the shipped one).
+        self.unit = zoom_unit(self.data.x, self.data.y, P.DESCENT_START)
+        self.view_w = zoom_window(self.unit)
+        self.w = window_grid(self.view_w, P.w_grid())
+        self.view_y = posterior_loss_axis(self.w, self.data.x, self.data.y, self.sigma_n, self.sigma)
         self.steps = self.build_steps()
         self.why_losses_beat()
         self.negative_log_beat()
@@ -155,10 +159,6 @@ class AlgebraScene(ChapterScene):
         steps["lambda_def"] = keyed_tex(STEPS["lambda_def"], size=EQ_SIZE * 1.1)
         return steps
 
-    def plot_grid(self) -> np.ndarray:
-        w = P.w_grid()
-        return w[(w >= PLOT_W[0]) & (w <= PLOT_W[1])]
-
     def neg_log_posterior(self, w: np.ndarray) -> np.ndarray:
         return -log_posterior_unnormalised(w, self.data.x, self.data.y, self.sigma_n, self.sigma)
 
@@ -175,9 +175,9 @@ class AlgebraScene(ChapterScene):
                 ("So: write a loss, walk downhill.", S.POSTERIOR)]
         self.bullets = VGroup(*[label(text, S.BODY_SIZE, color) for text, color in rows])
         self.bullets.arrange(DOWN, aligned_edge=LEFT, buff=0.8).to_edge(LEFT, buff=S.MARGIN + 0.1).set_y(-0.3)
-        self.plot = make_axes(PLOT_W, PLOT_Y, PLOT_SIZE[0], PLOT_SIZE[1], "w (slope)", None)
+        self.plot = make_axes(self.view_w.manim_range, self.view_y.manim_range, PLOT_SIZE[0], PLOT_SIZE[1],
+                              "w (slope)", None)
         self.plot.to_corner(DOWN + LEFT, buff=S.MARGIN).shift(RIGHT * 0.35)
-        self.w = self.plot_grid()
         axes = self.plot.axes
         self.total = ArrayCurve(axes, self.w, self.neg_log_posterior(self.w), S.POSTERIOR, 5)
         self.y_name = label("loss", S.SMALL_SIZE, S.MUTED).next_to(axes.y_axis, UP, buff=0.15)
@@ -197,7 +197,8 @@ class AlgebraScene(ChapterScene):
         # One weight: the loss of that weight, and the one point where its derivative is zero (a flat tangent).
         axes, w_star = self.plot.axes, map_slope(self.data.x, self.data.y, self.sigma_n, self.sigma)
         low = float(self.neg_log_posterior(np.array([w_star]))[0])
-        self.tangent = VGroup(Line(axes.c2p(w_star - 0.7, low), axes.c2p(w_star + 0.7, low), color=S.WEIGHT,
+        reach = 0.7 * self.unit
+        self.tangent = VGroup(Line(axes.c2p(w_star - reach, low), axes.c2p(w_star + reach, low), color=S.WEIGHT,
                                    stroke_width=4), Dot(axes.c2p(w_star, low), radius=0.08, color=S.WEIGHT))
         with self.beat("why_losses") as t:
             self.play(Write(self.bullets[0]), Create(self.plot), FadeIn(self.y_name),
@@ -232,7 +233,7 @@ class AlgebraScene(ChapterScene):
                             colors={"p(": S.POSTERIOR, "|": S.POSTERIOR, ")": S.POSTERIOR})
             new_name.next_to(axes.y_axis, UP, buff=0.15).align_to(axes.y_axis, LEFT).shift(LEFT * 0.1)
             # The posterior itself, scaled to the plot: its peak is where the loss has its valley.
-            height = PLOT_Y[1] * 0.85
+            height = self.view_y.high * 0.85
             density = posterior_curve(self.w, self.data.x, self.data.y, self.sigma_n, self.sigma)
             self.bump = bump = ArrayCurve(axes, self.w, height * density, S.POSTERIOR, 4).set_stroke(opacity=0.8)
             self.legend = self.make_legend()
@@ -368,7 +369,7 @@ class AlgebraScene(ChapterScene):
         const = VGroup(key_part(eq, "plus"), key_part(eq, "const"))
         # A constant shifts the loss, a positive factor scales it: the valley's bottom stays at the same w.
         w_min = map_slope(self.data.x, self.data.y, self.sigma_n, self.sigma)
-        floor = DashedLine(axes.c2p(w_min, 0), axes.c2p(w_min, PLOT_Y[1]), color=S.POSTERIOR, stroke_width=3)
+        floor = DashedLine(axes.c2p(w_min, 0), axes.c2p(w_min, self.view_y.high), color=S.POSTERIOR, stroke_width=3)
         origin = axes.c2p(0, 0)
 
         def squeezed(point: np.ndarray) -> np.ndarray:

@@ -27,16 +27,25 @@ from manim import (
 from mathcore import parameters as P
 from mathcore.datasets import house_prices
 from mathcore.likelihood import log_likelihood
+from mathcore.loss_views import posterior_loss_axis, ridge_loss_axis, window_grid, zoom_unit, zoom_window
 from mathcore.objectives import TwoViews, data_loss, neg_log_posterior, ridge_objective, ridge_penalty, two_views
 from mathcore.prior import gaussian_prior_logpdf
 from mathcore.regularization import lambda_from_sigmas, sigma_from_lambda
 from scenes import style as S
 from scenes.base import MIN_CUE, ChapterScene
-from scenes.parts import Readout, Slider, ctex, flare, label, live_flare, live_grow, make_axes, pulse, tracked_curve
+from scenes.parts import (
+    Readout,
+    Slider,
+    ctex,
+    flare,
+    label,
+    live_flare,
+    live_grow,
+    make_axes,
+    pulse,
+    tracked_curve,
+)
 
-PLOT_W = (0.0, 4.0, 1.0)
-LEFT_Y = (0.0, 150.0, 50.0)
-RIGHT_Y = (0.0, 45.0, 15.0)
 PANEL_X, PANEL_W, PANEL_H, PANEL_TOP, HEADING_Y = 3.5, 5.0, 3.1, 2.0, 3.35
 #: Shortest animation a bookmark cue plays when the next bookmark is close; lambda stops this long before the
 #: beat's words end.
@@ -74,8 +83,12 @@ class TwoViewsScene(ChapterScene):
         self.data = house_prices()
         self.story_lambda = lambda_from_sigmas(P.SIGMA_N, P.SIGMA_START)
         self.lam = ValueTracker(self.story_lambda)
-        w = P.w_grid()
-        self.w = w[(w >= PLOT_W[0]) & (w <= PLOT_W[1])]
+        # Both panels' windows, from the story's numbers (w in (0, 4), losses up to 150 and 45 for the shipped one).
+        self.view_w = zoom_window(zoom_unit(self.data.x, self.data.y, P.DESCENT_START))
+        self.w = window_grid(self.view_w, P.w_grid())
+        x, y = self.data.x, self.data.y
+        self.left_y = ridge_loss_axis(self.w, x, y, self.story_lambda, P.LAMBDA_SWEEP)
+        self.right_y = posterior_loss_axis(self.w, x, y, P.SIGMA_N, P.SIGMA_START)
         self._cache: tuple[float, TwoViews] | None = None
         self.two_views_beat()
         self.same_minimum_beat()
@@ -96,7 +109,7 @@ class TwoViewsScene(ChapterScene):
 
     # -- layout ----------------------------------------------------------------------------------
     def panel(self, y_range: tuple[float, float, float], side: np.ndarray, title: str, formula) -> VGroup:
-        plot = make_axes(PLOT_W, y_range, PANEL_W, PANEL_H, None, None)
+        plot = make_axes(self.view_w.manim_range, y_range, PANEL_W, PANEL_H, None, None)
         plot.name_x(ctex("w", size=S.BODY_SIZE).next_to(plot.axes.x_axis, RIGHT, buff=0.15))
         plot.set_x(side[0] * PANEL_X)
         plot.shift(UP * (PANEL_TOP - plot.axes.get_top()[1]))
@@ -119,8 +132,8 @@ class TwoViewsScene(ChapterScene):
                 part.set_color(S.PRIOR)
         self.terms = {"sq": left_formula.submobjects[:6], "pen": left_formula.submobjects[7:],
                       "nll": right_formula.submobjects[:6], "nlp": right_formula.submobjects[6:]}
-        self.left = self.panel(LEFT_Y, LEFT, "Regularization view", left_formula)
-        self.right = self.panel(RIGHT_Y, RIGHT, "Bayesian view", right_formula)
+        self.left = self.panel(self.left_y.manim_range, LEFT, "Regularization view", left_formula)
+        self.right = self.panel(self.right_y.manim_range, RIGHT, "Bayesian view", right_formula)
         la, ra = self.left.axes, self.right.axes
         self.left_curves = VGroup(
             tracked_curve(la, self.w, lambda: data_loss(self.w, x, y), S.LIKELIHOOD, 3),

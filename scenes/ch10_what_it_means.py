@@ -30,6 +30,7 @@ from mathcore import parameters as P
 from mathcore.axes import nice_step
 from mathcore.datasets import house_prices
 from mathcore.likelihood import likelihood_curve, peak_normalised
+from mathcore.loss_views import window_grid, zoom_unit, zoom_window
 from mathcore.posterior import log_posterior_unnormalised, map_slope
 from mathcore.prior import gaussian_prior_logpdf, gaussian_prior_pdf, laplace_prior_logpdf
 from mathcore.regularization import sigma_from_lambda
@@ -59,8 +60,7 @@ from scenes.parts import (
     tracked_curve,
 )
 
-#: Layout: the w window of the prior panels, their size and the centres of the three columns.
-W_VIEW = (-1.0, 3.0, 1.0)
+#: Layout: the size of the prior panels and the centres of the three columns.
 PANEL_W, PANEL_H = 3.7, 3.3
 COLUMN_X = (-4.5, 0.0, 4.5)
 #: Layout: heights of the panel formulas' and headings' centres above the plot.
@@ -89,11 +89,12 @@ class PriorFamily:
 class Panel(VGroup):
     """Likelihood, prior and posterior of one family over w, with the MAP marker and its readout."""
 
-    def __init__(self, family: PriorFamily, w: np.ndarray, like: np.ndarray, sigma: Callable[[], float]) -> None:
+    def __init__(self, family: PriorFamily, window: tuple[float, float, float], w: np.ndarray, like: np.ndarray,
+                 sigma: Callable[[], float]) -> None:
         self.family = family
         heading = label(family.name, S.BODY_SIZE, S.TEXT)
         formula = ctex(*family.formula, size=S.BODY_SIZE, colors={"p(": S.PRIOR, ")": S.PRIOR})
-        self.plot = make_axes(W_VIEW, (0, 1.1, 0.5), PANEL_W, PANEL_H)
+        self.plot = make_axes(window, (0, 1.1, 0.5), PANEL_W, PANEL_H)
         axes = self.plot.axes
         axes.y_axis.remove(axes.y_axis.numbers)
         self.like = ArrayCurve(axes, w, like, S.LIKELIHOOD, 3)
@@ -121,8 +122,9 @@ class TakeawaysScene(ChapterScene):
         self.data = house_prices()
         self.sigma_n = self.data.meta["sigma_n"]
         self.log_sigma = ValueTracker(float(np.log(P.SPARSITY_SIGMAS[0])))
-        w = P.w_grid(W_SAMPLES_DENSE)
-        self.w = w[(w >= W_VIEW[0]) & (w <= W_VIEW[1])]
+        # The zoomed w window of chapters 7 and 8, one step further left: the L1 prior's MAP reaches w = 0.
+        self.window = zoom_window(zoom_unit(self.data.x, self.data.y, P.DESCENT_START), left=1)
+        self.w = window_grid(self.window, P.w_grid(W_SAMPLES_DENSE))
         self.laplace_beat()
         self.exact_zero_beat()
         self.elastic_net_beat()
@@ -167,7 +169,7 @@ class TakeawaysScene(ChapterScene):
     def laplace_beat(self) -> None:
         like = likelihood_curve(self.w, self.data.x, self.data.y, self.sigma_n)
         fams = self.families()
-        self.panels = {key: Panel(fam, self.w, like, self.sigma) for key, fam in fams.items()}
+        self.panels = {key: Panel(fam, self.window.manim_range, self.w, like, self.sigma) for key, fam in fams.items()}
         for key, x in (("gauss", PAIR_X[0]), ("laplace", PAIR_X[1]), ("elastic", COLUMN_X[2])):
             self.panels[key].to_edge(DOWN, buff=S.MARGIN + 0.1).set_x(x)
         self.key = self.legend().to_corner(UL, buff=S.MARGIN)

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 import mathcore
 from mathcore.datasets import MAX_SEED, Dataset
+from mathcore.loss_views import zoom_window
 from mathcore.polynomial import PolyFit
 from mathcore.story import load_story
 from mathcore.validate import (
@@ -322,6 +323,12 @@ ROOM = Kind(lambda ctx: ctx.draw(st.one_of(st.none(), st.floats(0.0, 200.0))), l
             lambda ctx: [NAN, -1.0, "ab"])
 
 
+WINDOW = Kind(lambda ctx: zoom_window(ctx.draw(st.floats(1e-3, 1e3))), lambda ctx: zoom_window(1.0),
+              lambda ctx: [None, (0.0, 4.0, 1.0), "ab", 3.0])
+SWEEP = Kind(lambda ctx: ctx.draw(st.lists(st.one_of(st.just(0.0), POSITIVE), max_size=5)),
+             lambda ctx: [0.5, 2.25, 10.0], lambda ctx: [[NAN], [INF], [-1.0], "abc", None, ["1.0"]])
+
+
 STORY_PATH = Kind(lambda ctx: SHIPPED_PATH if ctx.draw(COIN) else None, lambda ctx: SHIPPED_PATH,
                   lambda ctx: [3.0, NAN, b"x.toml", ["x.toml"], str(CSV_DIR / "missing.toml")])
 STORY = Kind(lambda ctx: SHIPPED_STORY, lambda ctx: SHIPPED_STORY, lambda ctx: [None, "story", 3.0])
@@ -444,6 +451,11 @@ PUBLIC: dict[str, tuple[Arg, ...]] = {
     "axes.line_reach": args(("x", AXIS_VALUES), ("slopes", AXIS_VALUES)),
     "axes.nice_step": args(("low", scalar(AXIS_LOW, -5.0)), ("high", scalar(st.floats(1.0, 1e6), 5.0)),
                            ("most", integer(2, 100, 11))),
+    "loss_views.zoom_unit": args(("x", X), ("y", Y), ("descent_start", REAL_ARG)),
+    "loss_views.zoom_window": args(("q", scalar(REAL, 0.7, (0.0,))), ("left", integer(0, 4, 0))),
+    "loss_views.window_grid": args(("window", WINDOW), ("like", W_RISING)),
+    "loss_views.posterior_loss_axis": GRID_XY_SN + args(SIGMA),
+    "loss_views.ridge_loss_axis": args(("w", W), ("x", X), ("y", Y), LAM, ("sweep", SWEEP)),
     "story.LineFit": args(("name", TEXT), ("x_name", TEXT), ("x_unit", TEXT), ("y_name", TEXT), ("y_unit", TEXT),
                           ("x", X), ("y", Y), ("true_slope", REAL_ARG), SN,
                           ("try_slopes", number_list(3, [0.5, 5.0, 2.0])), ("drag_index", INDEX),

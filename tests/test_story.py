@@ -132,6 +132,7 @@ def test_check_rejects_a_sigma_range_that_breaks_the_narration(tmp_path, monkeyp
     ((("try_slopes = [0.5, 5.0, 2.0]", "try_slopes = [1.5, 5.0, 2.0]"),), "[line] try_slopes = [1.5, 5.0, 2.0]: "),
     ((("rate = 0.05", "rate = 0.5"),), "[descent] rate = 0.5: "),  # the walk overshoots
     ((("lambda = 0.1", "lambda = 0.000001"),), "[playground] lambda = 1e-06: "),
+    ((("start = 3.8", "start = -3.8"),), "[descent] start = -3.8: chapter 7's walk must start on the MLE's side"),
 ])
 def test_each_broken_claim_names_the_key_to_change(tmp_path, edits, key):
     story = load_story(write_story(tmp_path, *edits))
