@@ -25,7 +25,7 @@ from scenes import style as S
 from scenes.fast_render import FastCamera, FastPartialWriter
 from scenes.narration import estimated_timeline, load_script
 from scenes.segments import bookmark_times, plain, sentence_spans
-from scenes.voice import make_service
+from scenes.voice import make_service, prepare_voice
 
 
 class _ManimMuxOptionsFilter(logging.Filter):
@@ -106,6 +106,7 @@ class ChapterScene(VoiceoverScene):
         self.current_tracker = None
         if service is not None:
             self.set_speech_service(service, create_subcaption=False)
+            prepare_voice(service, self.script.values())
 
     def _caption(self, spans: list[tuple[str, float, float]]) -> None:
         """One subcaption per sentence, at its own time within the beat (production/packaging/captions.py re-cuts

@@ -7,6 +7,9 @@ finds and checks the model and turns one spoken segment into audio.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import hashlib
 import json
 import os
@@ -73,6 +76,14 @@ def model_digest(path: Path) -> str:
     return _file_digest(path, stat.st_size, stat.st_mtime_ns)
 
 
+def _trim_heap() -> None:
+    """glibc's malloc_trim(0): free pages at the top and inside the heap go back to the system (elsewhere a no-op)."""
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 class PiperService(SegmentedService):
     """manim-voiceover speech service for Piper; the model is loaded only when a segment is not cached."""
 
@@ -107,6 +118,15 @@ class PiperService(SegmentedService):
                                                    providers=["CPUExecutionProvider"])
             self._voice = PiperVoice(config=config, session=session)
         return self._voice
+
+    def release(self) -> None:
+        """Drop the voice and its ONNX session, and hand the freed heap back to the system: loading and running
+        the model takes about 230 MB, of which about 200 MB return (measured: 151 MiB resident before the model,
+        381 after three segments, 187 after release)."""
+        if self._voice is not None:
+            self._voice = None
+            gc.collect()
+            _trim_heap()
 
     def synthesise(self, spoken: str) -> tuple[np.ndarray, int]:
         from piper import SynthesisConfig

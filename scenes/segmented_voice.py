@@ -16,6 +16,7 @@ import json
 import os
 import tempfile
 import wave
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -113,6 +114,22 @@ class SegmentedService(SpeechService):
     def synthesise(self, spoken: str) -> tuple[np.ndarray, int]:
         """Raw float audio in [-1, 1] for one spoken segment, and its sample rate."""
         raise NotImplementedError
+
+    def release(self) -> None:
+        """Let go of the engine's loaded state (a model); nothing for an engine without one."""
+
+    def prepare(self, texts: Iterable[str]) -> int:
+        """Synthesise every segment of ``texts`` (a chapter's beats) that the cache lacks, then release the engine:
+        the beats read their audio from the cache, and the model's memory (a few hundred MB for Piper) is free
+        before the first frame is drawn. Returns the number of segments synthesised."""
+        made = 0
+        for text in texts:
+            for piece in seg.split(" ".join(text.split())):
+                if not self.segment_path(piece.spoken).is_file():
+                    self.segment_audio(piece.spoken)
+                    made += 1
+        self.release()
+        return made
 
     def segment_path(self, spoken: str) -> Path:
         """Cache file of one spoken segment: readable slug plus a hash of the text and the settings."""

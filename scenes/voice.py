@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import wave
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -251,3 +251,11 @@ def make_service(name: str | None = None) -> SpeechService | None:
         return service_cls(**dict(spec.options))
     except Exception as exc:
         raise VoiceSetupError(f"the {voice} voice could not start: {exc}. {spec.hint}") from exc
+
+
+def prepare_voice(service: SpeechService, texts: Iterable[str]) -> None:
+    """Before the first frame: a segmented voice (Piper, espeak) synthesises every beat of ``texts`` the cache
+    lacks and lets its model go, so a cold render's peak memory is the frames' alone. Cloud voices and the
+    recorder make each beat when it plays, as manim-voiceover does."""
+    if isinstance(service, SegmentedService):
+        service.prepare(texts)

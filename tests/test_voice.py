@@ -201,3 +201,33 @@ def test_cloud_audio_is_cached_and_network_failures_explained(tmp_path):
     FakeCloud.online = False
     with pytest.raises(VoiceSetupError, match="needs network access"):
         service._wrap_generate_from_text("Something new.")
+
+
+def test_a_voiced_chapter_makes_its_audio_before_the_first_frame_and_then_lets_the_engine_go(tmp_path, monkeypatch):
+    """A segmented voice synthesises every missing segment up front and releases its model (Piper's is about
+    250 MB), so the frames never share the process with it; the beats then only read the cache."""
+    events: list[str] = []
+
+    class Counting(EspeakService):
+        def synthesise(self, spoken: str):
+            events.append(f"synth:{spoken}")
+            return super().synthesise(spoken)
+
+        def release(self) -> None:
+            events.append("release")
+
+    original_play = VoiceFixtureScene.play
+
+    def play(self, *args, **kwargs):
+        events.append("play")
+        return original_play(self, *args, **kwargs)
+
+    monkeypatch.setattr("scenes.base.make_service", lambda: Counting())
+    monkeypatch.setattr(VoiceFixtureScene, "play", play)
+    render(VoiceFixtureScene, tmp_path, "espeak", monkeypatch)
+    beats = load_script("voice_fixture", VoiceFixtureScene.narration_dir).values()
+    wanted = {p.spoken for text in beats for p in split(" ".join(text.split()))}
+    first_play = events.index("play")
+    assert events[first_play - 1] == "release" and events.count("release") == 1
+    assert {e.removeprefix("synth:") for e in events[:first_play - 1]} == wanted
+    assert not [e for e in events[first_play:] if e.startswith("synth:")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -237,3 +238,33 @@ def test_resampling_to_48k_keeps_the_waveform():
     t48 = np.arange(RATE) / RATE
     expected = 0.5 * np.sin(2 * np.pi * 440 * t48) * np.interp(t48, t, np.hanning(rate))
     assert np.abs(out - expected).max() < 1e-4
+
+
+_RELEASE_PROBE = """
+import os, resource, sys
+from scenes.piper_voice import PiperService
+
+def resident_mib() -> float:
+    return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+service = PiperService(cache_dir=sys.argv[1])
+before = resident_mib()
+made = service.prepare(["The prior pulls the slope towards zero, and the data pull it back.",
+                        "A wide prior lets the data speak.", "Sigma n is one point five."])
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(made, service._voice is None, before, peak, resident_mib())
+"""
+
+
+def test_prepare_synthesises_what_is_missing_and_gives_the_models_memory_back(tmp_path):
+    """In a fresh interpreter: after prepare the voice is dropped, and most of what loading the model took is
+    given back (the process that renders the frames next does not carry it)."""
+    out = subprocess.run([sys.executable, "-c", _RELEASE_PROBE, str(tmp_path)], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parent.parent, timeout=120).stdout.split()
+    made, dropped = int(out[0]), out[1] == "True"
+    before, peak, after = (float(v) for v in out[2:5])
+    assert made == 3 and dropped
+    assert peak - before > 150, f"the model took only {peak - before:.0f} MiB at its peak"
+    assert after - before < 0.35 * (peak - before), f"{after - before:.0f} of {peak - before:.0f} MiB still held"
+    again = PiperService(cache_dir=str(tmp_path))
+    assert again.prepare(["A wide prior lets the data speak."]) == 0 and again._voice is None

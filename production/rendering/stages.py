@@ -2,7 +2,8 @@
 
 :class:`StageTimer` wraps, for the span of its ``with`` block, the calls a chapter makes for TeX (Manim's
 ``tex_to_svg_file``: the cache look-up, ``latex`` and ``dvisvgm``) and for its voice (manim-voiceover's
-``_add_voiceover_text``, which synthesises or reads each beat's audio, and the service's creation), and, once
+``_add_voiceover_text``, which synthesises or reads each beat's audio, the service's creation and its
+``prepare_voice``, which synthesises the chapter's missing segments before the first frame), and, once
 :meth:`StageTimer.watch_writer` is given the scene's file writer, the scene waiting for its encoder
 (``close_partial_movie_stream`` and ``finish``). All of these run on the scene's thread; ``frames`` is the rest
 of the wall time (building mobjects, animating, rasterising), so the four add up to the wall time.
@@ -85,6 +86,7 @@ class StageTimer:
             self._stack.enter_context(patched(tex_mobject, "tex_to_svg_file", self._timed("tex")))
             self._stack.enter_context(patched(VoiceoverScene, "_add_voiceover_text", self._timed("voice")))
             self._stack.enter_context(patched(scenes.base, "make_service", self._timed("voice")))
+            self._stack.enter_context(patched(scenes.base, "prepare_voice", self._timed("voice")))
             try:
                 yield self
             finally:
