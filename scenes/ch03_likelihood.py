@@ -54,6 +54,7 @@ from scenes.parts import (
     label,
     make_axes,
     pulse,
+    to_scene,
     tracked_curve,
 )
 
@@ -89,6 +90,7 @@ class LikelihoodScene(ChapterScene):
         self.w = ValueTracker(P.TRY_SLOPES[2])
         self.grid = P.w_grid()
         self._state: DataState | None = None
+        self._ticks: tuple[tuple[float, float], np.ndarray] | None = None
         self.noise_model_beat()
         self.point_curves_beat()
         self.product_beat()
@@ -115,6 +117,15 @@ class LikelihoodScene(ChapterScene):
 
     def point_curves(self) -> np.ndarray:
         return self.state().points
+
+    def tick_heights(self) -> np.ndarray:
+        """Each point's likelihood under the current line, relative to its peak: one mathcore call per frame
+        for all the ticks, not one per tick."""
+        key = (self.w.get_value(), self.drag_y.get_value())
+        if self._ticks is None or self._ticks[0] != key:
+            d = self.data()
+            self._ticks = (key, relative_point_likelihoods(key[0], d.x, d.y, P.SIGMA_N)[:, 0])
+        return self._ticks[1]
 
     def product(self, w: float) -> float:
         d = self.data()
@@ -184,7 +195,7 @@ class LikelihoodScene(ChapterScene):
     def data_dot(self, i: int) -> Dot:
         axes = self.top.axes
         dot = Dot(radius=0.08, color=S.DATA)
-        dot.add_updater(lambda m: m.move_to(axes.c2p(self.data().x[i], self.data().y[i])))
+        dot.add_updater(lambda m: m.move_to(to_scene(axes, self.data().x[i:i + 1], self.data().y[i:i + 1])[0]))
         return dot.update()
 
     def bell(self, i: int) -> ArrayCurve:
@@ -206,7 +217,7 @@ class LikelihoodScene(ChapterScene):
 
         def coords() -> tuple[np.ndarray, np.ndarray]:
             d = self.data()
-            height = relative_point_likelihoods(self.w.get_value(), d.x, d.y, P.SIGMA_N)[i, 0]
+            height = self.tick_heights()[i]
             return np.array([d.x[i], d.x[i] + BELL_WIDTH * height]), np.array([d.y[i], d.y[i]])
 
         curve = ArrayCurve(axes, *coords(), S.DATA, 4)

@@ -38,11 +38,13 @@ from scenes.parts import (
     Slider,
     ctex,
     flare,
+    in_place,
     label,
     live_flare,
     live_grow,
     make_axes,
     pulse,
+    to_scene,
     tracked_curve,
 )
 
@@ -64,8 +66,9 @@ class MinimumMarker(VGroup):
 
     def follow(self) -> None:
         w = self.where()
-        top = self.axes.c2p(w, float(self.curve_at(np.array([w]))[0]))
-        self.line.put_start_and_end_on(self.axes.c2p(w, 0), top)
+        bottom, top = to_scene(self.axes, [w, w], [0.0, float(self.curve_at(np.array([w]))[0])])
+        if not in_place(self.line, bottom, top):  # re-dashing costs about 2 ms a frame: only when it moves
+            self.line.put_start_and_end_on(bottom, top)
         self.dot.move_to(top)
 
     @property
