@@ -137,3 +137,20 @@ def ridge_loss_axis(w: ArrayLike, x: ArrayLike, y: ArrayLike, lam: float, sweep:
         curves = [data_loss(w, x, y), ridge_penalty(w, lam), ridge_objective(w, x, y, lam)]
         minima = [np.min(ridge_objective(w, x, y, float(s))) for s in sweep_values]
     return _loss_axis([*curves, np.array(minima)], "w, x, y, lambda and sweep")
+
+
+#: Chapter 7's two bells (noise and prior) reach this many of the wider one's sigmas either side of 0 ...
+BELL_REACH = 3.0
+#: ... and their axis rises to the taller one's peak with this much room, rounded up to a multiple of BELL_ROUND.
+BELL_ROOM, BELL_ROUND = 1.1, 0.05
+
+
+def bell_pair_view(sigma_n: float, sigma: float) -> tuple[float, float]:
+    """The half-width and the height of the little axes chapter 7 draws the noise bell N(0, sigma_n^2) and the
+    prior bell N(0, sigma^2) on, so that both show whole: (4.5, 0.45) for the shipped 1.5 and 1."""
+    sigma_n, sigma = positive("sigma_n", sigma_n), positive("sigma", sigma)
+    half = BELL_REACH * max(sigma_n, sigma)
+    steps = BELL_ROOM / (math.sqrt(2.0 * math.pi) * min(sigma_n, sigma)) / BELL_ROUND
+    if not (math.isfinite(half) and math.isfinite(steps) and steps * BELL_ROUND < HUGE):
+        raise ValueError(f"sigma_n and sigma must give bells within the float range, got {sigma_n!r} and {sigma!r}")
+    return half, math.ceil(steps - 1e-9) * BELL_ROUND

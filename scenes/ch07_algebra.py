@@ -42,7 +42,7 @@ from mathcore import parameters as P
 from mathcore.datasets import house_prices
 from mathcore.densities import gaussian_pdf
 from mathcore.likelihood import log_likelihood
-from mathcore.loss_views import posterior_loss_axis, window_grid, zoom_unit, zoom_window
+from mathcore.loss_views import bell_pair_view, posterior_loss_axis, window_grid, zoom_unit, zoom_window
 from mathcore.objectives import descent_path
 from mathcore.posterior import log_posterior_unnormalised, map_slope, posterior_curve
 from mathcore.prior import gaussian_prior_logpdf
@@ -56,6 +56,8 @@ EQ_SIZE = 46
 #: The loss plot (width, height) keeps the lower left through the whole chapter; the algebra runs above it.
 PLOT_SIZE = (6.6, 2.8)
 EQ_Y = 2.85
+#: Where each bell's name sits under the widths panel, as a fraction of its half-width.
+NAME_AT = 2.6 / 4.5
 #: Size of the loss plot beside the bullets (why_losses), before it moves under the algebra.
 INTRO_SCALE = 0.88
 
@@ -310,16 +312,19 @@ class AlgebraScene(ChapterScene):
     def make_widths(self) -> VGroup:
         """The two widths λ compares: the noise bell (σn, pink) and the prior bell (σ, purple), each with a bar
         from its centre to one standard deviation and its name below the baseline on that side."""
-        axes = Axes(x_range=[-4.5, 4.5, 1], y_range=[0, 0.45, 0.1], x_length=4.6, y_length=1.0, tips=False,
-                    axis_config={"color": S.MUTED, "stroke_width": 2, "include_ticks": False})
+        half, top = bell_pair_view(self.sigma_n, self.sigma)
+        axes = Axes(x_range=[-half, half, half / 4.5], y_range=[0, top, top / 4.5], x_length=4.6, y_length=1.0,
+                    tips=False, axis_config={"color": S.MUTED, "stroke_width": 2, "include_ticks": False})
         axes.y_axis.set_opacity(0)
-        xs = np.linspace(-4.5, 4.5, 181)
+        xs = np.linspace(-half, half, 181)
         group = VGroup(axes)
         for sd, color, side, tex in ((self.sigma_n, S.NOISE, 1, r"\sigma_n"), (self.sigma, S.PRIOR, -1, r"\sigma")):
             curve = ArrayCurve(axes, xs, gaussian_pdf(xs, 0.0, sd), color, 4)
             h = float(gaussian_pdf(np.array([sd]), 0.0, sd)[0])
             bar = Line(axes.c2p(0, h), axes.c2p(side * sd, h), color=color, stroke_width=6)
-            name = ctex(tex, f"= {sd:g}", size=S.LABEL_SIZE).next_to(axes.c2p(side * 2.6, 0), DOWN, buff=0.2)
+            # Each name under its own side, a bit past the middle of the half-width (2.6 of 4.5 in the shipped).
+            name = ctex(tex, f"= {sd:g}", size=S.LABEL_SIZE).next_to(axes.c2p(side * half * NAME_AT, 0), DOWN,
+                                                                       buff=0.2)
             group.add(VGroup(curve, bar, name))
         group[2][2].align_to(group[1][2], UP)  # one row of names
         group.axes = axes

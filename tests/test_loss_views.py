@@ -19,6 +19,7 @@ from mathcore.loss_views import (
     _loss_axis,
     _slope_unit,
     _view_step,
+    bell_pair_view,
     posterior_loss_axis,
     ridge_loss_axis,
     window_grid,
@@ -114,3 +115,18 @@ def test_the_window_grid_has_the_story_grids_spacing_and_its_samples_where_they_
     assert beyond[0] == 0.0 and beyond[-1] == 8.0 and np.allclose(np.diff(beyond), grid[1] - grid[0])
     with pytest.raises(ValueError, match="like"):
         window_grid(zoom_window(1.0), [1.0])
+
+
+@given(st.floats(1e-3, 1e3), st.floats(1e-3, 1e3))
+def test_chapter7s_two_bells_show_whole_with_room_above_the_taller(sigma_n, sigma):
+    half, top = bell_pair_view(sigma_n, sigma)
+    peaks = [1 / (math.sqrt(2 * math.pi) * s) for s in (sigma_n, sigma)]  # N(0, s^2) at 0, written out
+    assert half == pytest.approx(3 * max(sigma_n, sigma))
+    assert 1.1 * max(peaks) <= top + 1e-12 < 1.1 * max(peaks) + 0.05 + 1e-9
+    assert round(top / 0.05, 6) == round(top / 0.05)
+
+
+def test_the_bells_keep_the_shipped_panel_and_give_the_students_narrow_prior_room():
+    assert bell_pair_view(1.5, 1.0) == (4.5, pytest.approx(0.45, abs=1e-15))
+    half, top = bell_pair_view(1.5, 0.5)  # hours-studied: the sigma = 0.5 prior peaks at 0.80, above 0.45
+    assert (half, top) == (4.5, pytest.approx(0.9))

@@ -451,6 +451,7 @@ PUBLIC: dict[str, tuple[Arg, ...]] = {
     "axes.line_reach": args(("x", AXIS_VALUES), ("slopes", AXIS_VALUES)),
     "axes.nice_step": args(("low", scalar(AXIS_LOW, -5.0)), ("high", scalar(st.floats(1.0, 1e6), 5.0)),
                            ("most", integer(2, 100, 11))),
+    "loss_views.bell_pair_view": args(SN, SIGMA),
     "loss_views.zoom_unit": args(("x", X), ("y", Y), ("descent_start", REAL_ARG)),
     "loss_views.zoom_window": args(("q", scalar(REAL, 0.7, (0.0,))), ("left", integer(0, 4, 0))),
     "loss_views.window_grid": args(("window", WINDOW), ("like", W_RISING)),
