@@ -319,6 +319,18 @@ def test_run_figures_from_the_manifest_and_the_package(tmp_path: Path) -> None:
     assert fig.upload_mb == pytest.approx(3.0)
 
 
+def test_a_rerun_that_renders_nothing_writes_its_zeros_as_floats(tmp_path: Path) -> None:
+    """The cached rerun's figures round-trip through results.json byte for byte (an int 0 came back as 0.0)."""
+    from production.bench import pipeline
+
+    (tmp_path / "render").mkdir()
+    (tmp_path / "render" / "manifest.json").write_text("{}")
+    fig = pipeline.run_figures(tmp_path, "hd", {"wall_s": 3.0, "started": 10.0, "ended": 13.0, "cpu_s": 4.0})
+    assert fig.chapters_rendered == 0
+    numbers = [*fig.stage_seconds.values(), fig.encode_cpu_s, fig.worker_cpu_s]
+    assert numbers == [0.0] * len(numbers) and all(type(v) is float for v in numbers)
+
+
 def test_bench_main_runs_sections_alone_and_fills_the_targets(tmp_path: Path) -> None:
     """--only pacing on two renders with known stills: the pacing section, the targets table, nothing else."""
     import subprocess

@@ -94,16 +94,17 @@ def run_figures(media: Path, quality: str, run: dict[str, float]) -> VideoRun:
     wall = run["wall_s"]
     last = max((e.rendered_at for e in fresh.values()), default=None)
     packaging = min(wall, max(0.0, run["ended"] - last)) if last is not None else wall
-    sums = {stage: sum(e.stages.get(f"{stage}_s", 0.0) for e in fresh.values()) for stage in STAGES}
-    sums["startup"] = sum(max(0.0, e.render_seconds - e.stages.get("wall_s", e.render_seconds))
-                          for e in fresh.values())
+    # sum(..., 0.0): with no chapter rendered (a cached rerun) the figures are 0.0, as typed, not the int 0
+    sums = {stage: sum((e.stages.get(f"{stage}_s", 0.0) for e in fresh.values()), 0.0) for stage in STAGES}
+    sums["startup"] = sum((max(0.0, e.render_seconds - e.stages.get("wall_s", e.render_seconds))
+                           for e in fresh.values()), 0.0)
     worker_wall = sum(sums.values())
     scale = (wall - packaging) / wall / worker_wall if worker_wall > 0 and wall > 0 else 0.0
     shares = {stage: seconds * scale for stage, seconds in sums.items()}
     shares["assembly"] = packaging / wall if wall > 0 else 0.0
     shares["other"] = max(0.0, 1.0 - sum(shares.values()))
-    encode_cpu = sum(e.stages.get("encode_cpu_s", 0.0) for e in fresh.values())
-    worker_cpu = sum(e.stages.get("cpu_s", 0.0) for e in fresh.values())
+    encode_cpu = sum((e.stages.get("encode_cpu_s", 0.0) for e in fresh.values()), 0.0)
+    worker_cpu = sum((e.stages.get("cpu_s", 0.0) for e in fresh.values()), 0.0)
     upload = upload_file(media, quality)
     duration = upload[1] if upload else sum(e.duration for e in mine.values())
     upload_path, upload_mb = (str(upload[0]), upload[0].stat().st_size / 1e6) if upload else (None, None)
