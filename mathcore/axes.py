@@ -98,12 +98,13 @@ def _values(name: str, values: Iterable[float]) -> list[float]:
     return [_axis_value(f"{name}[{i}]", v) for i, v in enumerate(items)]
 
 
-def _nice_steps(smallest: float) -> Iterator[tuple[float, int]]:
-    """Nice steps upwards from the power of ten at or below ``smallest`` (> 0), each with its label decimals."""
+def _nice_steps(smallest: float, mantissas: tuple[float, ...] = NICE_MANTISSAS) -> Iterator[tuple[float, int]]:
+    """Steps upwards from the power of ten at or below ``smallest`` (> 0), each a mantissa times a power of ten,
+    with its label decimals (one more for a mantissa with a fractional digit, such as 2.5)."""
     power = math.floor(math.log10(smallest))
     while True:
-        for mantissa in NICE_MANTISSAS:
-            yield float(f"{mantissa:g}e{power}"), max(0, -power + (1 if mantissa == 2.5 else 0))
+        for mantissa in mantissas:
+            yield float(f"{mantissa:g}e{power}"), max(0, -power + (0 if mantissa.is_integer() else 1))
         power += 1
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import numpy as np
 from numpy.typing import ArrayLike
 
-from mathcore.axes import HUGE, TINY, AxisRange, _axis_value
+from mathcore.axes import HUGE, TINY, AxisRange, _axis_value, _nice_steps
 from mathcore.likelihood import log_likelihood, mle_slope
 from mathcore.objectives import data_loss, ridge_objective, ridge_penalty
 from mathcore.posterior import log_posterior_unnormalised
@@ -41,8 +41,6 @@ MLE_REACH = 0.625
 FILL = 0.75
 #: Steps of a loss axis and of the w window.
 LOSS_STEPS, W_STEPS = 3, 4
-
-
 #: At most this many samples in a window grid.
 MAX_SAMPLES = 1_000_000
 
@@ -50,13 +48,7 @@ MAX_SAMPLES = 1_000_000
 def _view_step(least: float) -> tuple[float, int]:
     """The smallest view step (a VIEW_MANTISSAS mantissa times a power of ten) at or above ``least`` (in
     [TINY, HUGE]), with the decimals its multiples need."""
-    power = math.floor(math.log10(least))
-    for p in (power, power + 1):
-        for mantissa in VIEW_MANTISSAS:
-            step = float(f"{mantissa:g}e{p}")
-            if step >= least * (1 - 1e-12):
-                return step, max(0, -p + (1 if mantissa in (1.5, 2.5) else 0))
-    raise AssertionError("unreachable: 1e(power+1) is above least")  # pragma: no cover
+    return next(step for step in _nice_steps(least, VIEW_MANTISSAS) if step[0] >= least * (1 - 1e-12))
 
 
 def _slope_unit(mle: float, reach: Iterable[float], names: str) -> float:
