@@ -170,7 +170,11 @@ def dense_curve(fit: PolyFit, lo: float, hi: float, samples: int = 400) -> tuple
     n = int_in_range("samples", samples, 2, 1_000_000)
     if not b > a:
         raise ValueError(f"hi must be greater than lo, got lo={lo!r}, hi={hi!r}")
-    xs = np.linspace(a, b, n) if math.isfinite(b - a) else 2.0 * np.linspace(0.5 * a, 0.5 * b, n)
+    if math.isfinite((b - a) * (n - 1)):
+        xs = np.linspace(a, b, n)
+    else:  # numpy's linspace multiplies the span by up to n - 1 on the way: step from a by fractions of it
+        xs = a + (0.5 * b - 0.5 * a) * np.linspace(0.0, 2.0, n)
+        xs[-1] = b
     return xs, _evaluate(fit, xs, "lo and hi")
 
 
