@@ -34,6 +34,7 @@ from mathcore.regularization import lambda_from_sigmas, sigma_from_lambda
 from scenes import style as S
 from scenes.base import MIN_CUE, ChapterScene
 from scenes.parts import (
+    OnAxes,
     Readout,
     Slider,
     ctex,
@@ -53,7 +54,7 @@ PANEL_X, PANEL_W, PANEL_H, PANEL_TOP, HEADING_Y = 3.5, 5.0, 3.1, 2.0, 3.35
 #: beat's words end.
 
 
-class MinimumMarker(VGroup):
+class MinimumMarker(OnAxes, VGroup):
     """A dot on a curve's minimum with a dashed drop line to the w axis, following ``where()``."""
 
     def __init__(self, axes, where: Callable[[], float], curve_at: Callable[[np.ndarray], np.ndarray]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -238,7 +239,28 @@ def clipped_segments(xs: np.ndarray, ys: np.ndarray, y_lo: float, y_hi: float) -
     return sx, sy, ex_, ey_
 
 
-class ArrayCurve(VMobject):
+class OnAxes:
+    """Mixin for a mobject that keeps the axes it draws on in ``self.axes`` without their being a submobject.
+
+    Manim's copy is a deep copy of every attribute, so each copy of such a curve or marker (an ``.animate``
+    target, a transform's starting copy, a fade's faded copy) also copied the whole axes with their tick labels
+    (about 65 ms and a thousand mobjects for a curve). A copy now draws on the same axes, unless the axes are
+    themselves part of what is being copied (a plot copied with its curves): then it draws on the copied axes.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        axes = self.__dict__.get("axes")
+        if axes is None or id(axes) in memo:
+            return super().__deepcopy__(memo)
+        memo[id(axes)] = axes
+        try:
+            return super().__deepcopy__(memo)
+        finally:
+            # Axes met later in the same copy (outside this mobject) are copied as usual.
+            del memo[id(axes)]
+
+
+class ArrayCurve(OnAxes, VMobject):
     """A curve on ``axes`` drawn from sampled arrays, clipped to the axes' y range.
 
     ``set_data(xs, ys)`` replaces the points in place (cheap to call from an updater); ``data()`` reads the drawn
@@ -390,7 +412,7 @@ class Slider(VGroup):
         return start + inset + frac * (end - start - 2 * inset)
 
 
-class WMarker(VGroup):
+class WMarker(OnAxes, VGroup):
     """A dashed vertical line with a labelled dot on a w axis, following ``value()``."""
 
     def __init__(self, axes: Axes, value: Callable[[], float], color: ManimColor, name: str,

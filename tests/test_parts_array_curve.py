@@ -37,3 +37,46 @@ def test_data_of_a_curve_clipped_at_the_y_range():
 def test_data_of_a_curve_entirely_outside_is_empty():
     curve = ArrayCurve(offset_axes(), np.array([0.0, 1.0]), np.array([2.0, 3.0]), S.PRIOR)
     assert [a.size for a in curve.data()] == [0, 0]
+
+
+def test_a_copy_of_a_curve_draws_on_the_same_axes_without_copying_them():
+    """Every ``.animate`` target and transform start is a copy: copying the axes with each one cost ~65 ms."""
+    axes = offset_axes()
+    curve = ArrayCurve(axes, np.array([0.0, 3.0]), np.array([0.2, 0.8]), S.PRIOR)
+    copy = curve.copy()
+    assert copy.axes is axes
+    np.testing.assert_array_equal(copy.points, curve.points)
+    assert copy.points is not curve.points
+
+
+def test_a_plot_copied_with_its_curve_gives_the_copy_the_copied_axes():
+    axes = offset_axes()
+    curve = ArrayCurve(axes, np.array([0.0, 3.0]), np.array([0.2, 0.8]), S.PRIOR)
+    plot, copied_curve = VGroup(axes, curve).copy()
+    assert plot is not axes and copied_curve.axes is plot
+    # The original's axes are left as they were (still only the original's).
+    assert curve.axes is axes
+
+
+def test_a_tracked_curve_grows_while_created_beside_its_axes():
+    """Create(plot) and Create(curve) in one play: with the axes deep-copied into the curve's starting copy, the
+    curve stayed a point until the animation ended (ch03's line, ch05's bell); it grows from its start now."""
+    from manim import Create, Scene, tempconfig
+
+    from scenes.parts import make_axes, tracked_curve
+
+    widths: list[float] = []
+
+    class Grow(Scene):
+        def construct(self) -> None:
+            plot = make_axes((0, 10, 1), (0, 10, 2), 9.0, 4.0, "x", "y")
+            ends = np.array([0.0, 10.0])
+            line = tracked_curve(plot.axes, ends, lambda: ends * 0.5, S.WEIGHT)
+            self.add_updater(lambda dt: widths.append(float(np.ptp(line.points[:, 0]))))
+            self.play(Create(plot), Create(line), run_time=0.5)
+
+    with tempconfig({"frame_rate": 10, "pixel_width": 160, "pixel_height": 90, "write_to_movie": False,
+                     "disable_caching": True, "verbosity": "ERROR"}):
+        Grow().render()
+    assert len(widths) >= 4
+    assert all(b > a + 0.1 for a, b in zip(widths[1:], widths[2:], strict=False)), widths
