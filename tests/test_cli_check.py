@@ -75,3 +75,17 @@ def test_a_bad_voice_is_named_with_the_valid_ones(monkeypatch, media, no_render,
     out = capsys.readouterr().out
     assert "problem  voice and theme: voice (MLE2MAP_VOICE / --voice) must be one of piper" in out
     assert "got 'bogus'" in out
+
+
+def test_a_broken_claim_of_the_story_reads_as_one_line_naming_the_file_once(tmp_path, media, no_render, capsys):
+    """The claim's own text starts "story <file>:"; check names the outcome "story" already, so the line reads
+    "story: <file>: [descent] start = ...", not "story: story <file>: ..."."""
+    from mathcore.story import SHIPPED_STORY
+
+    story = tmp_path / "story.toml"
+    story.write_text(Path(SHIPPED_STORY).read_text(encoding="utf-8").replace("start = 3.8", "start = -3.8", 1),
+                     encoding="utf-8")
+    assert cli.main(["check", "--story", str(story)]) == 2
+    lines = [line for line in capsys.readouterr().out.splitlines() if "story:" in line]
+    assert lines == [f"  problem  story: {story}: [descent] start = -3.8: chapter 7's walk must start on the MLE's "
+                     "side of 0 (the MLE is 1.986) so that the loss plot (w from 0 towards the MLE) holds it"], lines

@@ -92,7 +92,8 @@ def _story() -> tuple[list[Outcome], bool]:
         return [Outcome("story", str(exc))], False
     problems = claims_problems(story)
     if problems:
-        return [Outcome("story", problem) for problem in problems], True
+        # Each problem starts "story <file>: ": the outcome is named story already.
+        return [Outcome("story", problem.removeprefix("story ")) for problem in problems], True
     return [Outcome("story", None, f"{story.source}, the narration's claims hold")], True
 
 
