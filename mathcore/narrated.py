@@ -61,6 +61,8 @@ def narrated_values(story: Story) -> dict[str, Value]:
         # chapter 2: the points and the three tried slopes, in w and in the display unit
         "line_points": len(line.x), "try_low": low, "try_high": high, "try_right": right,
         "try_low_scaled": scaled(low), "try_high_scaled": scaled(high), "try_right_scaled": scaled(right),
+        "try_low_unit": words.unit_after(scaled(low)), "try_high_unit": words.unit_after(scaled(high)),
+        "try_right_unit": words.unit_after(scaled(right)),
         # chapter 3: where the likelihood peaks, as the narration rounds it
         "mle": mle, "mle_near": _near(mle), "mle_side": _side(mle, _near(mle)),
         # chapters 5-8: the prior's sigmas, the MAP/MLE ratio at its ends, lambda = sigma_n^2 / sigma^2

@@ -282,13 +282,21 @@ class Words:
     slope_unit: str
     slope_symbol: str
     slope_decimals: int
+    #: slope_unit after a slope of exactly 1 ("point per hour"); optional, slope_unit when left out.
+    slope_unit_one: str = ""
 
     def __post_init__(self) -> None:
+        if self.slope_unit_one == "" and isinstance(self.slope_unit, str):
+            _set(self, slope_unit_one=self.slope_unit)
         for f in fields(self):
             if f.type == "str":
                 _phrase(f.name, getattr(self, f.name), may_be_empty=f.name == "slope_prefix")
         _set(self, slope_scale=_positive("slope_scale", self.slope_scale),
              slope_decimals=_integer("slope_decimals", self.slope_decimals, 0, 6))
+
+    def unit_after(self, shown: float) -> str:
+        """The spoken unit after a slope shown as ``shown`` (in the display unit): singular after exactly 1."""
+        return self.slope_unit_one if _number("shown", shown) == 1 else self.slope_unit
 
     def slope_value(self, w: float) -> float:
         """The slope w in the story's display unit (w times slope_scale)."""
@@ -337,6 +345,10 @@ def _active_path() -> Path:
     return Path(named) if named else _PROJECT / SHIPPED_STORY
 
 
+#: (section, key) a story may leave out.
+_OPTIONAL_KEYS = {("line", "csv"), ("words", "slope_unit_one")}
+
+
 def _section(where: str, data: dict[str, object], section: str, story_dir: Path) -> object:
     """One section's record, or a ValueError naming the file, ``[section] key`` and what to do."""
     table = data.get(section)
@@ -351,7 +363,7 @@ def _section(where: str, data: dict[str, object], section: str, story_dir: Path)
         if key not in keys:
             raise ValueError(f"{where}: [{section}] {key}: unknown key; the keys are {', '.join(keys)}")
     for key, name in keys.items():
-        if key not in table and not (section == "line" and name == "csv"):
+        if key not in table and (section, name) not in _OPTIONAL_KEYS:
             raise ValueError(f"{where}: [{section}] {key} is missing; add it (see {SHIPPED_STORY})")
     try:
         return kind(**{keys[k]: v for k, v in table.items()})

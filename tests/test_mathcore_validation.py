@@ -335,6 +335,8 @@ STORY = Kind(lambda ctx: SHIPPED_STORY, lambda ctx: SHIPPED_STORY, lambda ctx: [
 WORDS = Kind(lambda ctx: ctx.draw(st.from_regex(r"[ab$][ab $]{0,7}", fullmatch=True)), lambda ctx: "houses",
              lambda ctx: [None, 3.0, NAN, b"x", ["a"], "", "{x}", "a<b>", "a\nb"])
 PREFIX = Kind(WORDS.draw, lambda ctx: "$", lambda ctx: [None, 3.0, b"x", "{x}"])
+#: [words] slope_unit_one: words, or "" for slope_unit.
+UNIT_ONE = Kind(WORDS.draw, lambda ctx: "point per hour", lambda ctx: [None, 3.0, b"x", ["a"], "{x}", "a<b>", "a\nb"])
 SHIPPED_WORDS = Kind(lambda ctx: SHIPPED_STORY.words, lambda ctx: SHIPPED_STORY.words)
 SIGMA_ARG = scalar(POSITIVE, 1.0, (0.0, -1.0))
 SMALL_SIGMA, LARGE_SIGMA = scalar(POSITIVE, 0.3, (0.0, -1.0)), scalar(POSITIVE, 4.0, (0.0, -1.0))
@@ -479,8 +481,10 @@ PUBLIC: dict[str, tuple[Arg, ...]] = {
     "story.Words": args(*((name, WORDS) for name in ("item", "items", "sample", "samples", "x_words", "y_words",
                                                      "y_plural", "y_most")),
                         ("slope_scale", POSITIVE_ARG), ("slope_prefix", PREFIX), ("slope_unit", WORDS),
-                        ("slope_symbol", WORDS), ("slope_decimals", integer(0, 6, 0))),
+                        ("slope_symbol", WORDS), ("slope_decimals", integer(0, 6, 0)),
+                        ("slope_unit_one", UNIT_ONE)),
     "story.Words.slope_value": args(("self", SHIPPED_WORDS), ("w", REAL_ARG)),
+    "story.Words.unit_after": args(("self", SHIPPED_WORDS), ("shown", REAL_ARG)),
     "narrated.narrated_values": args(("story", STORY)),
     "story.load_story": args(("path", STORY_PATH)),
     "story.claims_problems": args(("story", STORY)),

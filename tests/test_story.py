@@ -119,7 +119,8 @@ def test_check_rejects_a_sigma_range_that_breaks_the_narration(tmp_path, monkeyp
     assert cli.main(["check"]) == 2
     problems = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  problem  story: ")]
     assert len(problems) == 1, problems
-    assert f"story {story}: [prior] sigma_min = 2.5: " in problems[0] and "lower sigma_min below 0.379" in problems[0]
+    assert problems[0].startswith(f"  problem  story: {story}: [prior] sigma_min = 2.5: ")
+    assert "lower sigma_min below 0.379" in problems[0]
     assert cli.main(["render", "--quality", "preview", "--no-voice"]) == 2  # every command stops on it
     assert "[prior] sigma_min = 2.5" in capsys.readouterr().err
 
@@ -212,3 +213,21 @@ def test_mle2map_story_selects_the_story_the_module_constants_come_from(tmp_path
     env = {**os.environ, "MLE2MAP_STORY": str(story)}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["0.2", "0.25", str(story)]
+
+
+def test_the_unit_after_a_slope_of_one_is_singular_when_the_story_says_so(tmp_path):
+    """"w = 1, 1 point per hour" in chapter 2 of the example, not "1 points per hour"; a story without
+    slope_unit_one (the shipped one) says slope_unit after every value."""
+    from mathcore.narrated import narrated_values
+    from scenes.narration import load_script
+
+    example = load_story(ROOT / "examples" / "hours-studied" / "story.toml")
+    assert example.words.slope_unit_one == "point per hour"
+    assert [example.words.unit_after(v) for v in (1.0, 4.0, 0.5)] == ["point per hour"] + ["points per hour"] * 2
+    too_low = load_script("ch02_fitting_a_line", story=example)["too_low"]
+    assert "1 point per hour" in too_low and "1 points" not in too_low, too_low
+    shipped = load_story(SHIPPED)
+    assert shipped.words.slope_unit_one == shipped.words.slope_unit == "per square foot"
+    assert narrated_values(shipped)["try_low_unit"] == "per square foot"
+    one = load_story(write_story(tmp_path, ("slope_scale = 100.0", "slope_scale = 2.0")))
+    assert narrated_values(one)["try_low_unit"] == "per square foot"  # 0.5 x 2 = 1, no singular given
