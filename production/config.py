@@ -109,6 +109,10 @@ class VideoConfig:
     theme: str
     voice_model: str = ""
 
+    def summary_for(self, story_name: str) -> str:
+        """The summary with ``{story}`` replaced by the story's ``[line] name`` ("house prices")."""
+        return self.summary.replace(STORY_PLACEHOLDER, story_name)
+
 
 @dataclass(frozen=True)
 class Key:
@@ -162,13 +166,26 @@ def _check_tags(value: object) -> str | None:
 
 
 _TEXT_RULE = "remove '<' and '>', YouTube refuses them in the description"
+#: Where the summary names the story told ([line] name of the story file).
+STORY_PLACEHOLDER = "{story}"
+
+
+def _check_summary(value: object) -> str | None:
+    problem = _youtube(lambda s: forbidden_problems("summary", s), _TEXT_RULE)(value)
+    if problem:
+        return problem
+    rest = str(value).replace(STORY_PLACEHOLDER, "")
+    if "{" in rest or "}" in rest:
+        return (f"has braces other than {STORY_PLACEHOLDER} (replaced by the story's [line] name); "
+                "write the summary without other braces")
+    return None
 
 #: Every section and key video.toml may hold; anything else is an error.
 SCHEMA: dict[str, dict[str, Key]] = {
     "video": {
         "title": Key(str, check=_youtube(title_problems, f"use 1 to {TITLE_MAX_CHARS} characters, no '<' or '>'")),
         "slug": Key(str, check=_check_slug),
-        "summary": Key(str, check=_youtube(lambda s: forbidden_problems("summary", s), _TEXT_RULE)),
+        "summary": Key(str, check=_check_summary),
         "credits": Key(str, check=_youtube(lambda s: forbidden_problems("credits", s), _TEXT_RULE)),
         "tags": Key(list, check=_check_tags),
         "language": Key(str, check=_pattern(LANGUAGE, "is not a language code; use one such as 'en' or 'en-GB'")),

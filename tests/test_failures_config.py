@@ -103,3 +103,15 @@ def test_cli_stops_with_exit_2_before_rendering(tmp_path, monkeypatch, capsys, c
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
     assert "[video] slug = '../../etc/x' is not a safe file name" in err and str(tmp_path) in err
+
+
+def test_the_summary_may_name_the_story_and_holds_no_other_braces(tmp_path):
+    """{story} becomes the told story's [line] name; any other brace is a mistake caught before rendering."""
+    cfg = load_config()
+    assert "{story}" in cfg.summary
+    assert "a line fit to house prices," in cfg.summary_for("house prices")
+    assert "{" not in cfg.summary_for("hours studied") and "a line fit to hours studied," in cfg.summary_for(
+        "hours studied")
+    for typo in ("{stroy}", "{story", "{}"):
+        message = error_of(edited(tmp_path, "fit to {story},", f"fit to {typo},"))
+        assert "[video] summary = " in message and "has braces other than {story}" in message, message

@@ -113,6 +113,8 @@ def test_package_metadata_names_the_story(env):
     assert (example.story, example.story_name) == ("examples/hours-studied/story.toml", "hours studied")
     text = env.example.package.description.read_text(encoding="utf-8")
     assert "hours studied (examples/hours-studied/story.toml)" in text
+    assert "a line fit to hours studied," in text and "house prices" not in text  # video.toml's {story}
+    assert "a line fit to house prices," in env.shipped.package.description.read_text(encoding="utf-8")
     assert "hours studied" not in env.shipped.package.description.read_text(encoding="utf-8")
 
 

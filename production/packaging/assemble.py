@@ -184,7 +184,7 @@ class Assembler:
         self._captions(renders, pkg, staging)
         lines = self._chapters(renders, pkg, staging)
         story, story_name = _story_names(self.settings)
-        summary = self.cfg.summary
+        summary = self.cfg.summary_for(story_name)
         if self.settings.story_slug:  # the shipped story's description stays as video.toml writes it
             summary += f"\n\nTold with the story of {story_name} ({story})."
         text = describe.description(self.cfg.title, summary, lines, self.cfg.credits, self.cfg.tags)
