@@ -46,8 +46,8 @@ bench: setup ## reproducible render benchmark -> benchmarks/results.json
 preview: ## quick 480p15 render of the whole video
 	$(MAKE) video QUALITY=preview
 
-slides: setup ## deck (HTML+PPTX) and per-beat clips in media/slides, media/clips (THEME=light for white templates)
-	$(PY) -m production.deck.slides --quality $(or $(QUALITY),hd) --theme $(or $(THEME),dark) -j $(JOBS) $(if $(CHAPTERS),--chapters '$(CHAPTERS)') $(ARGS)
+slides: setup ## deck (HTML+PPTX) and per-beat clips in media/slides, media/clips (THEME=light for white templates; STORY=FILE)
+	$(PY) -m production.deck.slides --quality $(or $(QUALITY),hd) --theme $(or $(THEME),dark) -j $(JOBS) $(if $(CHAPTERS),--chapters '$(CHAPTERS)') $(STORY_ARG) $(ARGS)
 
 contact-sheet: setup ## one still per chapter in media/contact_sheet.png
 	$(PY) -m production.cli contact-sheet $(STORY_ARG)

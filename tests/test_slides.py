@@ -234,3 +234,35 @@ def test_html_deck_plays_offline_in_chromium(built, tmp_path):
         assert " ".join(plain(text).split()) in shown["notes"]
     assert any(s["loop"] for s in state["slides"]), "chapter 5's continuing beat loops"
     assert state["resources"] and all(r.startswith("http://127.0.0.1:") for r in state["resources"])
+
+
+def test_another_story_gets_its_own_deck_clips_and_build_folders(tmp_path, monkeypatch):
+    """``make slides STORY=...``: the renders read the story from $MLE2MAP_STORY and nothing lands in the shipped
+    story's folders; the shipped story keeps its paths."""
+    from production.config import ROOT
+    from production.rendering.renderer import STORY_ENV
+
+    monkeypatch.delenv(STORY_ENV, raising=False)
+    example = ROOT / "examples" / "hours-studied" / "story.toml"
+    shipped, other = SlidesBuild(TINY, "dark", tmp_path), SlidesBuild(TINY, "light", tmp_path, story=example)
+    assert (shipped.deck_dir, shipped.clips_dir) == (tmp_path / "slides", tmp_path / "clips")
+    assert (other.deck_dir, other.clips_dir) == (tmp_path / "slides-light-hours-studied",
+                                                 tmp_path / "clips-light-hours-studied")
+    assert other.build.name.endswith("-hours-studied") and other.build != shipped.build
+    assert other.env()[STORY_ENV] == str(example.resolve())
+    monkeypatch.setenv(STORY_ENV, str(example))  # $MLE2MAP_STORY is the default, as for make video
+    assert SlidesBuild(TINY, "dark", tmp_path).deck_dir == tmp_path / "slides-hours-studied"
+
+
+def test_a_broken_story_stops_the_slides_before_rendering(tmp_path, capsys):
+    from production.config import ROOT
+
+    story = tmp_path / "story.toml"
+    shipped = (ROOT / "stories" / "house-prices" / "story.toml").read_text(encoding="utf-8")
+    story.write_text(shipped.replace("start = 3.8", "start = -3.8", 1), encoding="utf-8")
+    assert main(["--chapters", "5", "--media", str(tmp_path / "media"), "--story", str(story)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: story {story}: [descent] start = -3.8: "), err
+    assert main(["--chapters", "5", "--media", str(tmp_path / "media"), "--story", str(tmp_path / "no.toml")]) == 2
+    assert "no.toml' does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "media").exists()

@@ -5,6 +5,8 @@ silent, transparent and with one saved section per beat. The sections become the
 (``media/clips/<chapter>/``); the opaque MP4 clips become the deck's slides (``media/slides/``), whose
 last frames are the PPTX poster frames and the pictures of the handout (``media/slides/handout.pdf``).
 ``--theme light`` renders for white slide templates into ``media/slides-light`` and ``media/clips-light``.
+``--story FILE`` tells another story (its words, numbers and data) into folders of their own:
+``media/slides-<story-slug>``, ``media/clips-<story-slug>`` (``-light-<story-slug>`` for the light theme).
 
     python -m production.deck.slides --quality hd --theme dark --chapters 1,5 -j 2
 """
@@ -27,6 +29,7 @@ from production.deck.clips import GIF_MAX_BYTES, make_chapter_clips, read_sectio
 from production.deck.convert import Beat, DeckFiles, retarget, write_deck
 from production.deck.handout import check_fonts
 from production.quality import PRESETS, Quality, preset
+from production.rendering.renderer import STORY_ENV, active_story, story_slug
 from scenes.chapters import CHAPTERS, Chapter, by_slug
 from scenes.narration import load_script
 
@@ -58,9 +61,9 @@ class Report:
         return [r for r in self.results if r.error]
 
 
-def out_dirs(media: Path, theme: str) -> tuple[Path, Path]:
-    """Where the deck and the clips go for ``theme``."""
-    suffix = "" if theme == "dark" else f"-{theme}"
+def out_dirs(media: Path, theme: str, slug: str = "") -> tuple[Path, Path]:
+    """Where the deck and the clips go for ``theme`` and the story whose slug is ``slug`` ('' = the shipped one)."""
+    suffix = ("" if theme == "dark" else f"-{theme}") + (f"-{slug}" if slug else "")
     return media / f"slides{suffix}", media / f"clips{suffix}"
 
 
@@ -95,7 +98,7 @@ class SlidesBuild:
     """One build of the deck and clips for a quality and a theme."""
 
     def __init__(self, quality: Quality, theme: str = "dark", media: Path = MEDIA, jobs: int = 0,
-                 gif_max_bytes: int = GIF_MAX_BYTES, out=print) -> None:
+                 gif_max_bytes: int = GIF_MAX_BYTES, out=print, story: str | os.PathLike[str] | None = None) -> None:
         if theme not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {theme!r}")
         if jobs < 0:
@@ -103,13 +106,18 @@ class SlidesBuild:
         self.quality, self.theme, self.media, self.out = quality, theme, media, out
         self.jobs = jobs or os.cpu_count() or 1
         self.gif_max_bytes = gif_max_bytes
-        self.build = media / "slides_build" / f"{theme}-{quality.name}-{quality.width}x{quality.height}p{quality.fps}"
+        #: The story told (absolute path; None: $MLE2MAP_STORY, else the shipped one) and its media slug.
+        self.story = Path(story).expanduser().resolve() if story is not None else active_story()
+        self.slug = story_slug(self.story)
+        name = f"{theme}-{quality.name}-{quality.width}x{quality.height}p{quality.fps}"
+        self.build = media / "slides_build" / (f"{name}-{self.slug}" if self.slug else name)
         self.module = self.build / "deck_scenes.py"
         self.slides_json = self.build / "slides"
-        self.deck_dir, self.clips_dir = out_dirs(media, theme)
+        self.deck_dir, self.clips_dir = out_dirs(media, theme, self.slug)
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "MLE2MAP_VOICE": "none", "MLE2MAP_SLIDES": "1", "MLE2MAP_THEME": self.theme}
+        return {**os.environ, "MLE2MAP_VOICE": "none", "MLE2MAP_SLIDES": "1", "MLE2MAP_THEME": self.theme,
+                STORY_ENV: str(self.story)}
 
     def render_command(self, chapter: Chapter) -> list[str]:
         q = self.quality
@@ -159,7 +167,11 @@ class SlidesBuild:
             self.out(f"  skipped {slug}: {reason}")
         if not ready:
             raise RuntimeError("no chapter can be rendered: " + "; ".join(f"{s}: {r}" for s, r in missing.items()))
-        check_fonts([(c, key, text) for c in ready for key, text in load_script(c.slug).items()], DECK_TITLE)
+        from mathcore.story import load_story
+
+        story = load_story(self.story)
+        check_fonts([(c, key, text) for c in ready for key, text in load_script(c.slug, story=story).items()],
+                    DECK_TITLE)
         reveal = revealjs.fetch(self.media / "slides_build" / "npm")
         slide_classes.write_module(ready, self.module, self.slides_json)
         q = self.quality
@@ -199,6 +211,16 @@ def summary(report: Report) -> str:
     return "\n".join(lines)
 
 
+def _story_problems(story: Path) -> list[str]:
+    """What ``make check`` says of the story, one line each: it must load and keep the narration's claims."""
+    from mathcore.story import claims_problems, load_story
+
+    try:
+        return claims_problems(load_story(story))
+    except ValueError as exc:
+        return [str(exc)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m production.deck.slides", description=__doc__.splitlines()[0])
     parser.add_argument("--quality", default="hd", choices=sorted(PRESETS), help="render preset (default hd)")
@@ -207,10 +229,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chapters", default=None, help="numbers or slugs, e.g. '1,5' (default: all)")
     parser.add_argument("-j", "--jobs", type=int, default=0, help="chapters rendered at a time (0 = all cores)")
     parser.add_argument("--media", type=Path, default=MEDIA, help="media folder (default: media/)")
+    parser.add_argument("--story", metavar="FILE", help="the story file to tell, e.g. examples/hours-studied/"
+                        "story.toml (default: $MLE2MAP_STORY, else stories/house-prices/story.toml)")
     args = parser.parse_args(argv)
     try:
         chapters = parse_chapters(args.chapters)
-        build = SlidesBuild(preset(args.quality), args.theme, args.media, args.jobs)
+        build = SlidesBuild(preset(args.quality), args.theme, args.media, args.jobs, story=args.story)
+        problems = _story_problems(build.story)
+        if problems:
+            print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
+            return 2
         report = build.run(chapters)
     except (ValueError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
