@@ -55,8 +55,8 @@ contact-sheet: setup ## one still per chapter in media/contact_sheet.png
 thumbnail: setup ## a look at the 1280x720 thumbnail in media/thumbnail.png (make video packages its own)
 	$(PY) -m production.cli thumbnail $(STORY_ARG)
 
-publish: setup ## upload the complete video at video.toml's quality and theme (DRY_RUN=1 to check only)
-	$(PY) -m production.youtube.publish $(if $(filter-out 0 no false,$(DRY_RUN)),--dry-run) $(ARGS)
+publish: setup ## upload the complete video at video.toml's quality and theme (DRY_RUN=1 to check only; STORY=FILE)
+	$(PY) -m production.youtube.publish $(if $(filter-out 0 no false,$(DRY_RUN)),--dry-run) $(STORY_ARG) $(ARGS)
 
 clean: ## remove rendered media (keeps .venv)
 	rm -rf media

@@ -346,3 +346,27 @@ def test_other_refusals_are_explained_without_retrying(package, status, reason, 
     with pytest.raises(PublishError, match=fragment):
         pub.publish(plan, youtube, policy, video_id="v1" if what == "captions" else None)
     assert slept == [] and len(http.request_sequence) == 1
+
+
+def test_publish_takes_the_package_of_the_story_it_is_told(package, monkeypatch, capsys):
+    """``make publish STORY=...`` looks in media/final/<quality>-<theme>-<story-slug>/ and takes only a package of
+    that story; the shipped story's publish refuses another story's package, naming it and the command to run."""
+    from production.rendering.renderer import STORY_ENV
+
+    example = "examples/hours-studied/story.toml"
+    write_manifest(package, story=example, story_name="hours studied")
+    monkeypatch.delenv(STORY_ENV, raising=False)
+    with pytest.raises(pub.WrongPackage) as caught:
+        pub.build_plan(package, CONFIG)
+    assert "publish needs the complete video at hd" in str(caught.value)
+    monkeypatch.setenv(STORY_ENV, example)
+    wanted = pub.Wanted.from_config(CONFIG)
+    assert wanted.folder.name == "hd-dark-hours-studied" and wanted.story_file == example
+    assert pub.build_plan(package, CONFIG).body["snippet"]["title"] == CONFIG.title
+    write_manifest(package, story="stories/house-prices/story.toml", story_name="house prices")
+    with pytest.raises(pub.WrongPackage, match=f"of the story {example}: run `make video STORY={example}`"):
+        pub.build_plan(package, CONFIG)
+    monkeypatch.delenv(STORY_ENV)
+    assert pub.main(["--package", str(package), "--dry-run", "--story", example]) == 2
+    assert f"STORY={example}" in capsys.readouterr().err
+    assert pub.main(["--package", str(package), "--dry-run"]) == 0  # the shipped story's own package

@@ -1,7 +1,8 @@
 """Upload the finished package to YouTube: video, captions, thumbnail, chapters in the description.
 
 The package is media/final/<quality>-<theme>/ for the quality and theme of video.toml (see
-production/packaging/package.py); anything else (a chapter subset, another quality or theme, a folder without
+production/packaging/package.py), media/final/<quality>-<theme>-<story-slug>/ for the story --story (or
+$MLE2MAP_STORY) names; anything else (a chapter subset, another quality, theme or story, a folder without
 package.json) is refused unless --allow-partial is given. `python -m production.youtube.publish --dry-run` checks
 everything locally and prints the requests it would send; without --dry-run it signs in with the user's own OAuth
 client and uploads (see README, 'Publishing to YouTube').
@@ -27,6 +28,7 @@ from production.packaging.package import (
     folder_name,
     storyboard_numbers,
 )
+from production.rendering.renderer import active_story, story_environment, story_slug
 from production.youtube.api import (
     DEFAULT_CHUNKSIZE,
     PublishError,
@@ -72,21 +74,27 @@ class Wanted:
     theme: str
     voice: str
     storyboard: tuple[int, ...]
+    #: The story's media slug ('' = the shipped story) and its file as `make video STORY=` takes it.
+    story: str = ""
+    story_file: str = ""
 
     @classmethod
     def from_config(cls, config: VideoConfig) -> Wanted:
-        """video.toml's [render] values; MLE2MAP_THEME / MLE2MAP_VOICE win, as they do for `make video`."""
+        """video.toml's [render] values; MLE2MAP_THEME / MLE2MAP_VOICE win, as they do for `make video`, and the
+        story is $MLE2MAP_STORY's (else the shipped one)."""
         theme = (os.environ.get("MLE2MAP_THEME") or config.theme).strip().lower()
         voice = (os.environ.get("MLE2MAP_VOICE") or config.voice).strip().lower()
-        return cls(config.quality, theme, voice, tuple(storyboard_numbers()))
+        story = active_story()
+        return cls(config.quality, theme, voice, tuple(storyboard_numbers()), story_slug(story), _shown(story))
 
     @property
     def folder(self) -> Path:
-        return FINAL / folder_name(self.quality, self.theme, self.voice, self.storyboard, self.storyboard)
+        return FINAL / folder_name(self.quality, self.theme, self.voice, self.storyboard, self.storyboard, self.story)
 
     def matches(self, manifest: PackageManifest) -> bool:
         return (manifest.complete and manifest.quality == self.quality and manifest.theme == self.theme
-                and (manifest.voice == "none") == (self.voice == "none"))
+                and (manifest.voice == "none") == (self.voice == "none")
+                and _story_of(manifest) == self.story)
 
     def needs(self, manifest: PackageManifest | None = None) -> str:
         text = f"publish needs the complete video at {self.quality}"
@@ -94,8 +102,16 @@ class Wanted:
             text += f", {self.theme} theme"
         if manifest is not None and (manifest.voice == "none") != (self.voice == "none"):
             text += ", silent" if self.voice == "none" else ", narrated"
-        make = "make video" if self.quality == "hd" else f"make video QUALITY={self.quality}"
+        if manifest is not None and _story_of(manifest) != self.story:
+            text += f" of the story {self.story_file}"
+        make = "make video" + ("" if self.quality == "hd" else f" QUALITY={self.quality}") + (
+            f" STORY={self.story_file}" if self.story else "")
         return f"{text}: run `{make}`"
+
+
+def _story_of(manifest: PackageManifest) -> str:
+    """The slug of the story a package tells ('' for the shipped one, and for packages older than stories)."""
+    return story_slug(ROOT / manifest.story) if manifest.story else ""
 
 
 def _shown(path: Path) -> str:
@@ -357,6 +373,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--allow-partial", action="store_true", help="accept a package that is not the complete "
                         "video at the configured quality and theme (a chapter subset, a preview)")
     parser.add_argument("--config", type=Path, default=CONFIG_PATH, help="video.toml to read")
+    parser.add_argument("--story", metavar="FILE", help="publish the package of this story (default: "
+                        "$MLE2MAP_STORY, else stories/house-prices/story.toml)")
     parser.add_argument("--dry-run", action="store_true", help="check locally and print the requests; send nothing")
     parser.add_argument("--client-secrets", help=f"OAuth client JSON of type Desktop app (or ${SECRETS_ENV})")
     parser.add_argument("--no-browser", action="store_true", help="sign in by pasting an address (headless, SSH)")
@@ -386,6 +404,11 @@ def connect(args: argparse.Namespace):
 def main(argv: list[str] | None = None, *, service_factory: Callable[[argparse.Namespace], Any] = connect) -> int:
     """Check the package, then print the plan (--dry-run) or upload it; returns the exit status."""
     args = parse_args(argv)
+    with story_environment(args.story):
+        return _main(args, service_factory)
+
+
+def _main(args: argparse.Namespace, service_factory: Callable[[argparse.Namespace], Any]) -> int:
     chunksize = args.chunk_mib * 2**20
     try:
         config = load_config(args.config)
