@@ -89,3 +89,14 @@ def test_a_broken_claim_of_the_story_reads_as_one_line_naming_the_file_once(tmp_
     lines = [line for line in capsys.readouterr().out.splitlines() if "story:" in line]
     assert lines == [f"  problem  story: {story}: [descent] start = -3.8: chapter 7's walk must start on the MLE's "
                      "side of 0 (the MLE is 1.986) so that the loss plot (w from 0 towards the MLE) holds it"], lines
+
+
+def test_a_story_that_does_not_load_reads_as_one_line_naming_the_file_once(tmp_path, media, no_render, capsys):
+    from mathcore.story import SHIPPED_STORY
+
+    story = tmp_path / "story.toml"
+    story.write_text(Path(SHIPPED_STORY).read_text(encoding="utf-8").replace("sigma_n = 1.5", "sigma_n = -1.5", 1),
+                     encoding="utf-8")
+    assert cli.main(["check", "--story", str(story)]) == 2
+    lines = [line for line in capsys.readouterr().out.splitlines() if "story:" in line]
+    assert lines == [f"  problem  story: {story}: [line] sigma_n must be a finite number > 0, got -1.5"], lines

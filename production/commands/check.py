@@ -9,14 +9,19 @@ one (the voice needs a valid video.toml) is reported as not checked.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from production.commands.selection import settings_from
 from production.config import VideoConfig, check_media, load_config, os_error_message
 from production.probe import require_tools
 from production.rendering.renderer import RenderSettings
+
+if TYPE_CHECKING:
+    from mathcore.story import Story
 
 
 @dataclass(frozen=True)
@@ -81,20 +86,27 @@ def _narration(story_loads: bool = True) -> str:
     return f"{beats} beats"
 
 
-def _story() -> tuple[list[Outcome], bool]:
-    """The active story file (mathcore/story.py) loads, and the narration's claims hold on its numbers: one outcome
-    per problem found, and whether the story loaded."""
+def story_problems(path: str | os.PathLike[str] | None = None) -> tuple[Story | None, list[str]]:
+    """The story file ``path`` (None: the active one) and what is wrong with it, one line each starting
+    "story <file>: ": it does not load (the story is then None), or the narration's claims break on its numbers."""
     from mathcore.story import claims_problems, load_story
 
     try:
-        story = load_story()
+        story = load_story(path)
     except ValueError as exc:
-        return [Outcome("story", str(exc))], False
-    problems = claims_problems(story)
-    if problems:
-        # Each problem starts "story <file>: ": the outcome is named story already.
-        return [Outcome("story", problem.removeprefix("story ")) for problem in problems], True
-    return [Outcome("story", None, f"{story.source}, the narration's claims hold")], True
+        return None, [str(exc)]
+    return story, claims_problems(story)
+
+
+def _story() -> tuple[list[Outcome], bool]:
+    """The active story file (mathcore/story.py) loads, and the narration's claims hold on its numbers: one outcome
+    per problem found, and whether the story loaded."""
+    story, problems = story_problems()
+    # Each problem names the story file after "story ": the outcome is named story already.
+    outcomes = [Outcome("story", problem.removeprefix("story ")) for problem in problems]
+    if story is None:
+        return outcomes, False
+    return outcomes or [Outcome("story", None, f"{story.source}, the narration's claims hold")], True
 
 
 def preflight(args: argparse.Namespace, media: Path, *, media_needed: bool = True) -> Preflight:

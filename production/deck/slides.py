@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from production import lifetime
+from production.commands.check import story_problems
 from production.config import MEDIA, ROOT
 from production.deck import revealjs, slide_classes
 from production.deck.clips import GIF_MAX_BYTES, make_chapter_clips, read_sections
@@ -211,16 +212,6 @@ def summary(report: Report) -> str:
     return "\n".join(lines)
 
 
-def _story_problems(story: Path) -> list[str]:
-    """What ``make check`` says of the story, one line each: it must load and keep the narration's claims."""
-    from mathcore.story import claims_problems, load_story
-
-    try:
-        return claims_problems(load_story(story))
-    except ValueError as exc:
-        return [str(exc)]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m production.deck.slides", description=__doc__.splitlines()[0])
     parser.add_argument("--quality", default="hd", choices=sorted(PRESETS), help="render preset (default hd)")
@@ -235,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         chapters = parse_chapters(args.chapters)
         build = SlidesBuild(preset(args.quality), args.theme, args.media, args.jobs, story=args.story)
-        problems = _story_problems(build.story)
+        problems = story_problems(build.story)[1]  # what make check says of it
         if problems:
             print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
             return 2
