@@ -155,3 +155,41 @@ def test_fast_writer_raises_without_max_inflight_encoders(tmp_path, monkeypatch)
     monkeypatch.setattr(fast_render, "config", Config())
     with pytest.raises(ManimHookMissing, match="max_inflight_encoders"):
         bare_writer(FastPartialWriter, tmp_path).close_partial_movie_stream()
+
+
+def test_mobject_family_and_update_methods():
+    """scenes/fast_family.py replaces these three on manim.Mobject (tests/test_fast_family.py compares them)."""
+    from manim import Mobject
+
+    from scenes import fast_family
+
+    for name, expected in fast_family.HOOKS.items():
+        require(params(fast_family.STOCK[name]) == expected, f"Mobject.{name}({', '.join(expected)})")
+    mob = Mobject()
+    for name in ("submobjects", "updaters", "updating_suspended", "points"):
+        require(hasattr(mob, name), f"Mobject.{name}")
+
+
+def test_family_extraction_looks_the_method_up_on_mobject():
+    """The camera and the scene collect families through extract_mobject_family_members, which must look the
+    methods up on Mobject when called (not keep its own reference), so the replaced ones are the ones used."""
+    from manim.utils import family
+
+    source = inspect.getsource(family.extract_mobject_family_members)
+    require("Mobject.family_members_with_points" in source and "Mobject.get_family" in source,
+            "manim.utils.family.extract_mobject_family_members looking up Mobject.get_family at call time")
+
+
+def test_fast_family_raises_when_a_method_changes(monkeypatch):
+    from scenes import fast_family
+
+    monkeypatch.setitem(fast_family.STOCK, "get_family", lambda self: [self])
+    with pytest.raises(ManimHookMissing, match="get_family"):
+        fast_family.install()
+
+
+def test_fast_writer_raises_without_the_in_flight_list(tmp_path):
+    writer = bare_writer(FastPartialWriter, tmp_path)
+    del writer._inflight_encode_jobs
+    with frame_config(), pytest.raises(ManimHookMissing, match="_inflight_encode_jobs"):
+        writer.open_partial_movie_stream(tmp_path / "x.mp4")
