@@ -222,6 +222,9 @@ def clipped_segments(xs: np.ndarray, ys: np.ndarray, y_lo: float, y_hi: float) -
     """Clip the polyline's segments to y_lo <= y <= y_hi; returns start/end x and y of kept segments."""
     x0, x1, y0, y1 = xs[:-1], xs[1:], ys[:-1], ys[1:]
     dy = y1 - y0
+    if ys.size and y_lo <= ys.min() and ys.max() <= y_hi:
+        # Nothing to clip (most frames): each segment enters at t = 0 and leaves at t = 1, the same floats as below.
+        return x0, y0, x0 + (x1 - x0), y0 + dy
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         t_lo = np.where(dy != 0, (y_lo - y0) / dy, np.where(y0 >= y_lo, -np.inf, np.inf))
         t_hi = np.where(dy != 0, (y_hi - y0) / dy, np.where(y0 <= y_hi, np.inf, -np.inf))

@@ -4,7 +4,7 @@ import numpy as np
 from manim import UP, Axes, VGroup
 
 from scenes import style as S
-from scenes.parts import ArrayCurve
+from scenes.parts import ArrayCurve, clipped_segments
 
 
 def offset_axes() -> Axes:
@@ -80,3 +80,17 @@ def test_a_tracked_curve_grows_while_created_beside_its_axes():
         Grow().render()
     assert len(widths) >= 4
     assert all(b > a + 0.1 for a, b in zip(widths[1:], widths[2:], strict=False)), widths
+
+
+def test_an_unclipped_curve_takes_the_shortcut_with_the_same_floats():
+    """With every y inside the range, clipped_segments skips the clipping: the same bits as the full computation
+    (forced here by one more vertex above the range, whose segment is clipped and dropped from the comparison)."""
+    rng = np.random.default_rng(3)
+    xs = np.sort(rng.uniform(-1, 4, 40))
+    ys = rng.uniform(0.0, 1.0, 40)
+    ys[[0, 7]] = 0.0, 1.0  # on the range's edges too
+    fast = clipped_segments(xs, ys, 0.0, 1.0)
+    full = clipped_segments(np.append(xs, 4.5), np.append(ys, 1.8), 0.0, 1.0)
+    assert [a.size for a in full] == [40] * 4  # the shortcut was not taken here
+    for got, want in zip(fast, full, strict=True):
+        assert got.size == 39 and np.array_equal(got, want[:39])
