@@ -20,7 +20,8 @@ partial movies, the chapter files and the full video join by stream copy (produc
   it encodes one animation at a time, and bounds it by a frame count otherwise).
 * The renderer goes on with the next animation while the previous one's encoder finishes (two in flight up to
   1080p; one at 4K, where an x264 encoder alone holds about 0.6 GiB) instead of waiting for it at the end of
-  every animation.
+  every animation. The next encoder starts on its first frame only once the previous one has ended and been
+  freed (``release``), so one x264 encoder is allocated at a time; the renderer fills the queue meanwhile.
 
 These hook Manim's private writer API (tests/test_manim_hooks.py names each one); if a Manim upgrade removes
 one, FastPartialWriter raises instead of silently writing Manim's own (BT.601, CRF 23) partial movies.
@@ -49,7 +50,7 @@ MIN_QUEUE_FRAMES = 2
 IN_FLIGHT = 2
 IN_FLIGHT_4K = 1
 #: Attributes of Manim's private ``_PartialMovieEncodeJob`` that FastPartialWriter uses.
-JOB_ATTRIBUTES = ("stream", "container", "queue", "_encode_and_write_frame")
+JOB_ATTRIBUTES = ("stream", "container", "queue", "thread", "_encode_and_write_frame")
 #: libavutil's enum values of BT.709 primaries and transfer (AVCOL_PRI_BT709, AVCOL_TRC_BT709).
 _BT709 = 1
 
@@ -109,6 +110,17 @@ def in_flight(width: int, height: int) -> int:
     return IN_FLIGHT_4K if width * height > 1920 * 1080 else IN_FLIGHT
 
 
+def release(job: Any) -> None:
+    """Wait for ``job``'s encoder thread to end, then free its x264 encoder.
+
+    PyAV keeps the encoder (about 200 MiB at 1080p: look-ahead, reference and threads' frames) until the stream
+    object goes, not when the file is closed, and Manim keeps a finished job in its in-flight list until the next
+    partial movie closes: two encoders were allocated through every animation. Manim reads neither the stream
+    nor the container of a job whose thread has ended."""
+    job.thread.join()
+    job.stream = job.container = None
+
+
 def _job_of(writer: SceneFileWriter) -> Any:
     if not hasattr(writer, "_current_encode_job"):
         raise ManimHookMissing("Manim's SceneFileWriter.open_partial_movie_stream no longer sets "
@@ -128,8 +140,15 @@ class FastPartialWriter(SceneFileWriter):
     """SceneFileWriter that writes delivery-ready partial movies, as this module's docstring describes."""
 
     def open_partial_movie_stream(self, file_path: Any = None) -> None:
+        if not isinstance(getattr(self, "_inflight_encode_jobs", None), list):
+            raise ManimHookMissing("Manim's SceneFileWriter has no _inflight_encode_jobs list: "
+                                   "scenes/fast_render.py needs updating for this Manim version")
+        running = self._inflight_encode_jobs[-1] if self._inflight_encode_jobs else None
         super().open_partial_movie_stream(file_path)
         job = _job_of(self)
+        # The new encoder starts once the one before it has finished and let go of its x264 buffers, so only
+        # one is allocated at a time; the renderer meanwhile fills this job's queue (see encode_after).
+        job._after = running
         # The encoder thread is already waiting on the (empty) queue: the codec opens on the first frame,
         # so its options, colour tags and the queue bound can still change here.
         if job.stream.codec_context.name == "libx264":
@@ -159,6 +178,9 @@ def _fast_job_class(base: type) -> type:
         # Looked up at call time so a profiler can wrap encode_frames.
         import scenes.fast_render as this
 
+        before = self.__dict__.pop("_after", None)
+        if before is not None:
+            release(before)
         this.encode_frames(self, frame, num_frames)
 
     return type(f"Fast{base.__name__}", (base,), {"_encode_and_write_frame": _encode_and_write_frame})

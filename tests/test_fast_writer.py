@@ -123,6 +123,41 @@ def test_a_finished_partial_frees_its_encoder_without_the_cyclic_gc(tmp_path):
     assert video_stream(probe(tmp_path / "freed.mp4"))["nb_frames"] == "2"
 
 
+def test_the_next_encoder_starts_only_once_the_one_before_is_freed(tmp_path, monkeypatch):
+    """Two partial movies in flight, but one x264 encoder allocated at a time: PyAV keeps an encoder until its
+    stream object goes (not when the file closes), and Manim keeps the finished job until the next close, so
+    two encoders (about 400 MiB at 1080p) used to stay allocated through every animation (#13)."""
+    writer = bare_writer(FastPartialWriter, tmp_path)
+    first_at_second: list[tuple[bool, object, object]] = []
+    real = fast_render.encode_frames
+
+    def spy(job, frame, num_frames):
+        if str(job.path).endswith("b.mp4"):
+            first_at_second.append((first.thread.is_alive(), first.stream, first.container))
+        real(job, frame, num_frames)
+
+    monkeypatch.setattr(fast_render, "encode_frames", spy)
+    gc.collect()
+    gc.disable()
+    try:
+        with frame_config():
+            writer.open_partial_movie_stream(tmp_path / "a.mp4")
+            first = writer._current_encode_job
+            writer._current_encode_job.put(3, flat(GREEN))
+            writer.close_partial_movie_stream()
+            assert len(writer._inflight_encode_jobs) == 1  # not joined: the renderer goes on
+            writer.open_partial_movie_stream(tmp_path / "b.mp4")
+            writer._current_encode_job.put(2, flat(PURPLE))
+            writer.close_partial_movie_stream()
+            writer.join_all_encode_jobs()
+    finally:
+        gc.enable()
+    # The first job let go of its stream and container (the only references to its encoder) before the second
+    # encoded anything.
+    assert first_at_second == [(False, None, None)]
+    assert [video_stream(probe(tmp_path / name))["nb_frames"] for name in ("a.mp4", "b.mp4")] == ["3", "2"]
+
+
 @pytest.mark.parametrize(("width", "height", "frames"), [(1920, 1080, 8), (3840, 2160, 2)])
 def test_the_frame_queue_is_bounded_by_bytes(tmp_path, width, height, frames):
     """At 4K a queued RGBA frame is 33 MB: a fixed count of 8 per encoder (two in flight) held half a GiB."""
