@@ -88,6 +88,7 @@ class PiperService(SegmentedService):
     """manim-voiceover speech service for Piper; the model is loaded only when a segment is not cached."""
 
     engine = "piper"
+    synthesise_apart = True
 
     def __init__(self, model: str | os.PathLike[str] | None = None, length_scale: float | None = None,
                  **kwargs: object) -> None:

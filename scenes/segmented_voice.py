@@ -11,12 +11,15 @@ and killed runs never see half a file. Subclasses implement ``synthesise`` and `
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import multiprocessing
 import os
 import tempfile
 import wave
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import numpy as np
@@ -100,6 +103,39 @@ def read_wav(path: Path) -> np.ndarray:
     return np.frombuffer(data, dtype="<i2")
 
 
+def _child_main(work: Callable[[], None], conn: Connection) -> None:
+    try:
+        work()
+        conn.send(None)
+    except BaseException as error:  # noqa: BLE001  (handed to the parent, which raises it)
+        try:
+            conn.send(error)
+        except Exception:  # an exception that does not pickle: its text
+            conn.send(RuntimeError(f"{type(error).__name__}: {error}"))
+    finally:
+        conn.close()
+
+
+def in_child(work: Callable[[], None]) -> None:
+    """Run ``work`` in a forked child process and wait for it; an exception there is raised here."""
+    ctx = multiprocessing.get_context("fork")
+    reader, writer = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child_main, args=(work, writer), name="voice-synthesis", daemon=True)
+    child.start()
+    writer.close()
+    try:
+        outcome = reader.recv()
+    except EOFError:
+        outcome = None
+    finally:
+        reader.close()
+        child.join()
+    if isinstance(outcome, BaseException):
+        raise outcome
+    if child.exitcode != 0:
+        raise RuntimeError(f"the voice synthesis process ended with exit code {child.exitcode}")
+
+
 class SegmentedService(SpeechService):
     """A speech service that makes each segment on its own and lays a beat out from them."""
 
@@ -118,18 +154,28 @@ class SegmentedService(SpeechService):
     def release(self) -> None:
         """Let go of the engine's loaded state (a model); nothing for an engine without one."""
 
+    #: Synthesise in a child process (an engine that loads a large model into this one: Piper).
+    synthesise_apart: bool = False
+
     def prepare(self, texts: Iterable[str]) -> int:
         """Synthesise every segment of ``texts`` (a chapter's beats) that the cache lacks, then release the engine:
-        the beats read their audio from the cache, and the model's memory (a few hundred MB for Piper) is free
-        before the first frame is drawn. Returns the number of segments synthesised."""
-        made = 0
-        for text in texts:
-            for piece in seg.split(" ".join(text.split())):
-                if not self.segment_path(piece.spoken).is_file():
-                    self.segment_audio(piece.spoken)
-                    made += 1
+        the beats read their audio from the cache. With ``synthesise_apart`` the synthesis runs in a forked child
+        (Linux), so the model (a few hundred MB for Piper) never enters the process that draws the frames, whose
+        heap it used to leave fragmented. Returns the number of segments synthesised."""
+        missing = list(dict.fromkeys(piece.spoken for text in texts for piece in seg.split(" ".join(text.split()))
+                                     if not self.segment_path(piece.spoken).is_file()))
+        if missing:
+            if self.synthesise_apart and "fork" in multiprocessing.get_all_start_methods():
+                in_child(functools.partial(self._make, missing))
+                self.synthesised += len(missing)
+            else:
+                self._make(missing)
         self.release()
-        return made
+        return len(missing)
+
+    def _make(self, spoken: list[str]) -> None:
+        for text in spoken:
+            self.segment_audio(text)
 
     def segment_path(self, spoken: str) -> Path:
         """Cache file of one spoken segment: readable slug plus a hash of the text and the settings."""

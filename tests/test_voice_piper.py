@@ -247,24 +247,46 @@ from scenes.piper_voice import PiperService
 def resident_mib() -> float:
     return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
+def peak_mib() -> float:
+    # VmHWM, not ru_maxrss: after exec, ru_maxrss also counts the parent's image this process was forked from
+    # (here pytest's, which earlier tests filled with a Piper model).
+    status = open("/proc/self/status").read()
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024
+
 service = PiperService(cache_dir=sys.argv[1])
 before = resident_mib()
 made = service.prepare(["The prior pulls the slope towards zero, and the data pull it back.",
                         "A wide prior lets the data speak.", "Sigma n is one point five."])
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(made, service._voice is None, before, peak, resident_mib())
+peak = peak_mib()
+child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(made, service._voice is None, service.synthesised, before, peak, child, "onnxruntime" in sys.modules)
 """
 
 
-def test_prepare_synthesises_what_is_missing_and_gives_the_models_memory_back(tmp_path):
-    """In a fresh interpreter: after prepare the voice is dropped, and most of what loading the model took is
-    given back (the process that renders the frames next does not carry it)."""
+def test_prepare_synthesises_in_a_child_so_the_model_never_enters_the_renderer(tmp_path):
+    """In a fresh interpreter: prepare makes the missing segments in a forked child that loads the model (a few
+    hundred MiB), and the process that renders the frames next never holds it: its heap stayed fragmented by
+    the model's allocations even after releasing it (cold workers 110-190 MiB above warm ones, #13)."""
     out = subprocess.run([sys.executable, "-c", _RELEASE_PROBE, str(tmp_path)], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parent.parent, timeout=120).stdout.split()
-    made, dropped = int(out[0]), out[1] == "True"
-    before, peak, after = (float(v) for v in out[2:5])
-    assert made == 3 and dropped
-    assert peak - before > 150, f"the model took only {peak - before:.0f} MiB at its peak"
-    assert after - before < 0.35 * (peak - before), f"{after - before:.0f} of {peak - before:.0f} MiB still held"
+    made, dropped, counted = int(out[0]), out[1] == "True", int(out[2])
+    before, peak, child = (float(v) for v in out[3:6])
+    assert made == counted == 3 and dropped
+    assert out[6] == "False", "onnxruntime was imported into the rendering process"
+    assert child > 150, f"the child that synthesised took only {child:.0f} MiB: did it load the model?"
+    assert peak - before < 40, f"the rendering process grew by {peak - before:.0f} MiB while the voice was made"
+    assert len(list((tmp_path / "piper").glob("*.wav"))) == 3
     again = PiperService(cache_dir=str(tmp_path))
     assert again.prepare(["A wide prior lets the data speak."]) == 0 and again._voice is None
+
+
+def test_a_failure_in_the_synthesis_child_is_raised_in_the_renderer():
+    from scenes.segmented_voice import in_child
+
+    def no_audio() -> None:
+        raise ValueError("the Piper voice produced no audio for 'x'")
+
+    with pytest.raises(ValueError, match="produced no audio"):
+        in_child(no_audio)
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        in_child(lambda: os._exit(3))
