@@ -141,3 +141,26 @@ def test_a_worker_whose_parent_is_already_gone_stops_at_once() -> None:
                             start_new_session=True)
     assert "ran on" not in result.stdout
     assert result.returncode == -signal.SIGKILL, result.stderr
+
+
+def test_stopping_waits_for_the_workers_group_to_be_gone(tmp_path: Path) -> None:
+    """After the worker is reaped, a child of its group may still be running (and writing into the worker's
+    folder): the stop waits for the whole group before it removes the folder."""
+    import time
+
+    from production.rendering.renderer import _remove_tree, _wait_group_gone
+
+    leader = subprocess.Popen([sys.executable, "-c", "import subprocess, sys; subprocess.Popen([sys.executable, "
+                               "'-c', 'import time; time.sleep(0.6)'])"], start_new_session=True)
+    leader.wait()
+    start = time.monotonic()
+    _wait_group_gone(leader.pid)
+    waited = time.monotonic() - start
+    assert 0.2 < waited < 2.0, f"waited {waited:.2f} s for a child that lives 0.6 s"
+    with pytest.raises(ProcessLookupError):
+        os.killpg(leader.pid, 0)
+    folder = tmp_path / "tmp-1-preview"
+    (folder / "partial").mkdir(parents=True)
+    (folder / "partial" / "a.mp4").write_bytes(b"x")
+    _remove_tree(folder)
+    assert not folder.exists()

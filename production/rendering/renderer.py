@@ -209,6 +209,28 @@ def _signal_group(proc: subprocess.Popen, signum: int) -> None:
             os.killpg(proc.pid, signum)
 
 
+def _wait_group_gone(pgid: int, timeout: float = 2.0) -> None:
+    """Wait until no process of group ``pgid`` is left: after SIGKILL, the worker's children (LaTeX, a voice
+    child) may outlive the reaped worker by a moment."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.02)
+
+
+def _remove_tree(path: Path, attempts: int = 5) -> None:
+    """``shutil.rmtree`` that tries again while the folder still exists (a file appearing in it meanwhile makes
+    one pass fail on a non-empty folder)."""
+    for _ in range(attempts):
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            return
+        time.sleep(0.05)
+
+
 @dataclass
 class _Running:
     job: ChapterJob
@@ -410,7 +432,8 @@ class Renderer:
                 _signal_group(run.proc, signal.SIGKILL)
                 run.proc.wait()
                 run.log_handle.close()
-                shutil.rmtree(run.tmp, ignore_errors=True)
+                _wait_group_gone(run.proc.pid)
+                _remove_tree(run.tmp)
 
     def _clean_stale(self) -> None:
         """Remove temporary render dirs left by runs that were killed (their process is gone)."""
