@@ -147,7 +147,7 @@ class FastPartialWriter(SceneFileWriter):
         super().open_partial_movie_stream(file_path)
         job = _job_of(self)
         # The new encoder starts once the one before it has finished and let go of its x264 buffers, so only
-        # one is allocated at a time; the renderer meanwhile fills this job's queue (see encode_after).
+        # one is allocated at a time; the renderer meanwhile fills this job's queue (see release).
         job._after = running
         # The encoder thread is already waiting on the (empty) queue: the codec opens on the first frame,
         # so its options, colour tags and the queue bound can still change here.

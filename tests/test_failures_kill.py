@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -146,8 +147,6 @@ def test_a_worker_whose_parent_is_already_gone_stops_at_once() -> None:
 def test_stopping_waits_for_the_workers_group_to_be_gone(tmp_path: Path) -> None:
     """After the worker is reaped, a child of its group may still be running (and writing into the worker's
     folder): the stop waits for the whole group before it removes the folder."""
-    import time
-
     from production.rendering.renderer import _remove_tree, _wait_group_gone
 
     leader = subprocess.Popen([sys.executable, "-c", "import subprocess, sys; subprocess.Popen([sys.executable, "

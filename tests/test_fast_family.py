@@ -113,7 +113,6 @@ def test_an_updater_that_adds_a_submobject_sees_it_updated_as_manim_does():
     assert seen == ["late"]
 
 
-
 def test_the_random_trees_do_share_mobjects():
     """Most of the trees above hold some mobject twice, so the de-duplication is exercised."""
 

@@ -231,6 +231,15 @@ def _remove_tree(path: Path, attempts: int = 5) -> None:
         time.sleep(0.05)
 
 
+def _end_group(run: _Running) -> None:
+    """Kill what is left of the worker's process group, reap the worker, close its log and wait for the rest of
+    the group, so nothing writes into the worker's folder once this returns."""
+    _signal_group(run.proc, signal.SIGKILL)
+    run.proc.wait()
+    run.log_handle.close()
+    _wait_group_gone(run.proc.pid)
+
+
 @dataclass
 class _Running:
     job: ChapterJob
@@ -354,7 +363,7 @@ class Renderer:
         try:
             return self._commit(run)
         finally:
-            shutil.rmtree(run.tmp, ignore_errors=True)
+            _remove_tree(run.tmp)
 
     def _commit(self, run: _Running) -> ChapterRender:
         """Move the finished files into place and record them, under the manifest lock: of two runs finishing
@@ -429,10 +438,7 @@ class Renderer:
             for run in running:
                 while not _exited(run.proc) and time.monotonic() < deadline:
                     time.sleep(0.05)
-                _signal_group(run.proc, signal.SIGKILL)
-                run.proc.wait()
-                run.log_handle.close()
-                _wait_group_gone(run.proc.pid)
+                _end_group(run)
                 _remove_tree(run.tmp)
 
     def _clean_stale(self) -> None:
@@ -473,14 +479,12 @@ class Renderer:
                     self._poll_progress(run)
                     if not _exited(run.proc):
                         continue
-                    _signal_group(run.proc, signal.SIGKILL)  # children the worker left behind
-                    run.proc.wait()
+                    _end_group(run)  # children the worker left behind
                     running.remove(run)
-                    run.log_handle.close()
                     if run.proc.returncode != 0:
                         self._clear_status()
                         tail = _tail(run.log)
-                        shutil.rmtree(run.tmp, ignore_errors=True)
+                        _remove_tree(run.tmp)
                         raise RenderError(run.job, f"exit code {run.proc.returncode}; last lines of {run.log}:\n{tail}")
                     done = self._finish(run)
                     results[run.job.slug] = done
