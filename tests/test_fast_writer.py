@@ -181,3 +181,36 @@ def test_one_encoder_in_flight_at_4k(tmp_path, monkeypatch, width, height, encod
         bare_writer(FastPartialWriter, tmp_path).close_partial_movie_stream()
         assert seen == [encoders]
         assert fast_render.config.max_inflight_encoders == 1  # Manim's own setting is restored
+
+
+@pytest.mark.parametrize("width, height", [(854, 480), (64, 36)])
+def test_the_reused_converter_gives_pyavs_own_conversion(width, height):
+    """One RGBA frame and scaler per chain of partial movies, rows padded or not: the same planes as PyAV's
+    fresh frame and reformatter (its default threads), frame after frame."""
+    converter = fast_render.YuvConverter(width, height)
+    assert converter.rgba.planes[0].line_size >= width * 4
+    rng = np.random.default_rng(7)
+    for _ in range(3):
+        frame = rng.integers(0, 256, (height, width, 4), np.uint8)
+        stock = av.VideoFrame.from_ndarray(frame, format="rgba").reformat(
+            format="yuv420p", src_colorspace="ITU709", dst_colorspace="ITU709", src_color_range="JPEG",
+            dst_color_range="MPEG")
+        got = converter.convert(frame)
+        np.testing.assert_array_equal(got.to_ndarray(), stock.to_ndarray())
+        assert (got.colorspace, got.color_range) == (stock.colorspace, stock.color_range)
+
+
+def test_a_chain_of_partials_shares_one_converter(tmp_path):
+    writer = bare_writer(FastPartialWriter, tmp_path)
+    seen = []
+    with frame_config():
+        for name, colour in (("a", GREEN), ("b", PURPLE), ("c", GREEN)):
+            writer.open_partial_movie_stream(tmp_path / f"{name}.mp4")
+            job = writer._current_encode_job
+            writer._current_encode_job.put(2, flat(colour))
+            writer.close_partial_movie_stream()
+            job.thread.join()
+            seen.append(job._yuv_converter)
+        writer.join_all_encode_jobs()
+    assert seen[0] is not None
+    assert all(converter is seen[0] for converter in seen[1:])
