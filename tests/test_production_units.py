@@ -67,6 +67,16 @@ def test_quality_presets_and_youtube_bitrates():
         Quality("odd", 853, 480, 15)
 
 
+def test_x264_threads_one_up_to_1080p_and_x264s_choice_at_4k():
+    params = {name: dict(kv.split("=", 1) for kv in q.x264_params().split(":")) for name, q in PRESETS.items()}
+    assert params["hd"]["threads"] == params["preview"]["threads"] == "1"
+    assert "threads" not in params["4k"] and "lookahead-threads" not in params["4k"]
+    assert all(p["me"] == "dia" and p["subme"] == "1" for p in params.values())
+    assert "threads" not in preset("hd").x264_params(lossless=True)
+    with pytest.raises(ValueError, match="x264_threads"):
+        Quality("x", 1920, 1080, 60, x264_threads=-1)
+
+
 def test_render_settings_validate_voice_and_theme(monkeypatch, tmp_path):
     with pytest.raises(ValueError, match="voice .* must be one of"):
         RenderSettings(preset("hd"), voice="robot")
