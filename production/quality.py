@@ -92,13 +92,16 @@ class Quality:
         target, _ = self.bitrate
         return target, 2 * target
 
-    def x264_params(self, lossless: bool = False) -> str:
-        """The x264 settings every partial movie of this quality shares (so the files join by stream copy)."""
+    def x264_params(self, lossless: bool = False, threads: bool = True) -> str:
+        """The x264 settings every partial movie of this quality shares (so the files join by stream copy).
+
+        ``threads=False`` leaves the thread count to x264 (an ffmpeg encode that has the machine to itself); it
+        does not change the stream's parameter sets."""
         gop = self.gop
         params = [f"keyint={gop}", f"min-keyint={gop}", "scenecut=0", "open-gop=0", f"bframes={BFRAMES}"]
         if lossless:
             return ":".join([*params, "qp=0"])
-        if self.x264_threads:
+        if self.x264_threads and threads:
             params += [f"threads={self.x264_threads}", f"lookahead-threads={self.x264_threads}"]
         maxrate, bufsize = self.vbv
         return ":".join([*params, *X264_TUNING, f"vbv-maxrate={maxrate // 1000}",
@@ -116,10 +119,11 @@ class Quality:
                 "x264-params": self.x264_params()}
 
     def ffmpeg_video_args(self) -> list[str]:
-        """The same delivery encode for the ffmpeg command line (used only where a re-encode is unavoidable)."""
+        """The same delivery encode for the ffmpeg command line (used only where a re-encode is unavoidable), with
+        x264's own thread count: such an encode is the one job running, not one of a render's threads."""
         opts = self.encoder_options()
         return ["-c:v", "libx264", "-preset", opts["preset"], "-crf", opts["crf"], "-profile:v", "high",
-                "-pix_fmt", PIX_FMT, "-x264-params", opts["x264-params"],
+                "-pix_fmt", PIX_FMT, "-x264-params", self.x264_params(threads=False),
                 *(arg for key, value in COLOUR.items() for arg in (f"-{key}", value)), "-r", str(self.fps)]
 
 

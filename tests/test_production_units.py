@@ -73,6 +73,9 @@ def test_x264_threads_one_up_to_1080p_and_x264s_choice_at_4k():
     assert "threads" not in params["4k"] and "lookahead-threads" not in params["4k"]
     assert all(p["me"] == "dia" and p["subme"] == "1" for p in params.values())
     assert "threads" not in preset("hd").x264_params(lossless=True)
+    ffmpeg = preset("hd").ffmpeg_video_args()
+    on_the_command_line = ffmpeg[ffmpeg.index("-x264-params") + 1]
+    assert "threads" not in on_the_command_line and "me=dia" in on_the_command_line
     with pytest.raises(ValueError, match="x264_threads"):
         Quality("x", 1920, 1080, 60, x264_threads=-1)
 
