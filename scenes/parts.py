@@ -133,6 +133,7 @@ def make_axes(
     )
     if numbers:
         make_way_at_origin(axes)
+        lift_numbers(axes)
     x_name = y_name = None
     if x_label is not None:
         if is_symbol(x_label):
@@ -148,6 +149,19 @@ def make_axes(
             inside = x_range[0] < 0 < x_range[1]
             y_name = words.next_to(axes if inside else axes.y_axis, LEFT, buff=0.45)
     return LabeledAxes(axes, x_name, y_name)
+
+
+#: Tick numbers are drawn above curves and dots (z_index 0-2 in the chapters) and below tags (3), ringed in the
+#: background colour, so a curve that crosses one is cut around its digits instead of striking through them.
+NUMBER_Z = 2.5
+NUMBER_RING = 5.0
+
+
+def lift_numbers(axes: Axes) -> None:
+    """Ring the tick numbers of ``axes`` in the background colour and draw them above the plotted curves."""
+    for number in (*axes.x_axis.numbers, *axes.y_axis.numbers):
+        number.set_stroke(S.BACKGROUND, width=NUMBER_RING, background=True)
+        number.set_z_index(NUMBER_Z)
 
 
 def make_way_at_origin(axes: Axes, gap: float = 0.05) -> None:

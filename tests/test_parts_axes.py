@@ -33,3 +33,41 @@ def test_fitted_label_wraps_only_what_does_not_fit():
     wrapped = fitted_label("normal density of each exam score", width)
     assert len(wrapped) == 2 and wrapped.width <= width
     assert "".join(t.text for t in wrapped) == "normal density of each exam score".replace(" ", "")  # Text drops spaces
+
+
+def _curve_pixels_on(number, plot, crossing) -> int:
+    """Pixels of ``crossing``'s colour where ``number``'s digits are inked, drawn by Manim's camera (the curve
+    added last, as the chapters do)."""
+    import numpy as np
+    from manim.camera.camera import Camera
+
+    def draw(*mobjects):
+        camera = Camera()
+        camera.capture_mobjects(list(mobjects))
+        return camera.pixel_array[..., :3].astype(int)
+
+    background = draw()
+    ink = np.abs(draw(number) - background).sum(axis=2) > 60
+    colour = np.array(crossing.get_stroke_color().to_int_rgb())
+    return int((np.abs(draw(plot, crossing) - colour).sum(axis=2)[ink] < 30).sum())
+
+
+def test_a_curve_crossing_a_tick_number_is_cut_around_its_digits():
+    """Tick numbers are ringed in the background colour and drawn above curves (z order), so a curve through
+    ``0.5`` leaves the digits readable; without the ring the same curve covers them (the control)."""
+    from manim import Line
+
+    from scenes import style as S
+    from scenes.parts import NUMBER_Z
+
+    plot = make_axes((-5, 5, 1), (0, 1.5, 0.5), 9.0, 4.2)
+    number = next(n for n in plot.axes.y_axis.numbers if abs(n.get_value() - 0.5) < 1e-9)
+    crossing = Line(number.get_bottom() + [0, -0.3, 0], number.get_top() + [0, 0.3, 0], color=S.PRIOR,
+                    stroke_width=10)
+    assert number.z_index == NUMBER_Z and number.get_stroke_color(background=True) == S.BACKGROUND
+    lifted = _curve_pixels_on(number, plot, crossing)
+    number.set_z_index(0)
+    number.set_stroke(width=0, background=True)
+    covered = _curve_pixels_on(number, plot, crossing)
+    assert covered > 20, covered
+    assert lifted <= covered / 20, (lifted, covered)
