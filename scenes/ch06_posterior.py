@@ -126,6 +126,7 @@ class PosteriorScene(ChapterScene):
         self.mle_marker = WMarker(axes, lambda: self.mle(), S.LIKELIHOOD, "MLE", height=MLE_TOP)
         self.map_marker = WMarker(axes, lambda: self.map(), S.POSTERIOR, "MAP", height=MAP_TOP)
         self.map_marker.tag.add_background_rectangle(color=S.BACKGROUND, opacity=1.0, buff=0.04)
+        self.map_marker.place_tag()
         self.rope = self.make_rope()
 
         self.slider = Slider(self.sigma, P.SIGMA_MIN, P.SIGMA_MAX, r"\sigma", S.PRIOR, length=3.0)

@@ -534,6 +534,9 @@ class WMarker(OnAxes, VGroup):
         top = axes.y_range[1] if height is None else height
         self.line = DashedLine(axes.c2p(value(), 0), axes.c2p(value(), top), color=color, stroke_width=3)
         self.tag = label(name, S.SMALL_SIZE, color)
+        # Placed now: _follow moves the tag only when the line moves, and a value that never changes (ch06's
+        # MLE) would leave the tag where label() made it, at the centre of the screen.
+        self.place_tag()
         super().__init__(self.line, self.tag)
         self._top = top
         self.add_updater(lambda m: m._follow())
@@ -543,7 +546,11 @@ class WMarker(OnAxes, VGroup):
         start, end = to_scene(self.axes, [self.value()] * 2, [0.0, self._top])
         if not in_place(self.line, start, end):  # re-dashing a line costs about 2 ms: only when it moves
             self.line.put_start_and_end_on(start, end)
-            self.tag.next_to(self.line, UP, buff=0.08)
+            self.place_tag()
+
+    def place_tag(self) -> None:
+        """The tag just above the line's top (call again after giving the tag a backing)."""
+        self.tag.next_to(self.line, UP, buff=0.08)
 
 
 def in_place(line: Line, start: np.ndarray, end: np.ndarray) -> bool:

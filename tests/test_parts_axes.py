@@ -71,3 +71,16 @@ def test_a_curve_crossing_a_tick_number_is_cut_around_its_digits():
     covered = _curve_pixels_on(number, plot, crossing)
     assert covered > 20, covered
     assert lifted <= covered / 20, (lifted, covered)
+
+
+def test_a_marker_whose_value_never_moves_has_its_tag_on_top_of_its_line():
+    """WMarker moves its tag only when the line moves; a constant value must still get its tag placed."""
+    from scenes.parts import WMarker
+
+    plot = make_axes((-5, 5, 1), (0, 1.5, 0.5), 9.0, 4.2).shift([1.0, -0.5, 0])
+    marker = WMarker(plot.axes, lambda: 2.0, "#D85A30", "MLE", height=1.32)
+    top = plot.axes.c2p(2.0, 1.32)
+    assert abs(marker.tag.get_center()[0] - top[0]) < 1e-9
+    assert abs(marker.tag.get_bottom()[1] - (top[1] + 0.08)) < 1e-9
+    marker.update(0)
+    assert abs(marker.tag.get_bottom()[1] - (top[1] + 0.08)) < 1e-9

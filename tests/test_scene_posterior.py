@@ -31,6 +31,10 @@ def probe(scene, key):
     state["mle_x"] = axes.p2c(scene.mle_marker.line.get_start())[0]
     state["map_x"] = axes.p2c(scene.map_marker.line.get_start())[0]
     state["knot_x"] = axes.p2c(scene.rope[2][2].get_center())[0]
+    # (horizontal offset of the tag from its line, gap between the line's top and the tag's bottom)
+    state["tags"] = {name: (marker.tag.get_center()[0] - marker.line.get_top()[0],
+                            marker.tag.get_bottom()[1] - marker.line.get_top()[1])
+                     for name, marker in (("MLE", scene.mle_marker), ("MAP", scene.map_marker))}
     state["shown"] = (scene.mle_readout.shown, scene.map_readout.shown, scene.ratio_readout.shown)
     state["curves"] = {name: vertices(curve) for name, curve in
                        (("like", scene.like_curve), ("prior", scene.prior_curve), ("post", scene.post_curve))}
@@ -100,6 +104,8 @@ def test_posterior_scene_matches_closed_forms(states):
         assert abs(state["mle_x"] - mle) < 1e-6
         assert abs(state["map_x"] - map_) < 1e-6
         assert abs(state["knot_x"] - map_) < 1e-6, f"the rope's knot is not at the MAP at the end of {key}"
+        for name, (dx, gap) in state["tags"].items():
+            assert abs(dx) < 1e-6 and abs(gap - 0.08) < 1e-6, f"the {name} tag is not on top of its line at {key}"
         assert state["shown"] == (round(mle, 2), round(map_, 2), round(map_ / mle, 2))
         for name, xy in state["curves"].items():
             expected = curves[name](xy[:, 0])  # each curve is scaled so its highest grid sample is 1
