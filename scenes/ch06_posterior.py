@@ -124,9 +124,7 @@ class PosteriorScene(ChapterScene):
         self.post_curve = tracked_curve(axes, self.w, lambda: self.posterior_values(), S.POSTERIOR, 7)
         self.like_curve.set_z_index(2)
         self.mle_marker = WMarker(axes, lambda: self.mle(), S.LIKELIHOOD, "MLE", height=MLE_TOP)
-        self.map_marker = WMarker(axes, lambda: self.map(), S.POSTERIOR, "MAP", height=MAP_TOP)
-        self.map_marker.tag.add_background_rectangle(color=S.BACKGROUND, opacity=1.0, buff=0.04)
-        self.map_marker.place_tag()
+        self.map_marker = WMarker(axes, lambda: self.map(), S.POSTERIOR, "MAP", height=MAP_TOP, backing=True)
         self.rope = self.make_rope()
 
         self.slider = Slider(self.sigma, P.SIGMA_MIN, P.SIGMA_MAX, r"\sigma", S.PRIOR, length=3.0)

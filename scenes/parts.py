@@ -526,17 +526,20 @@ class Slider(VGroup):
 
 
 class WMarker(OnAxes, VGroup):
-    """A dashed vertical line with a labelled dot on a w axis, following ``value()``."""
+    """A dashed vertical line with a labelled dot on a w axis, following ``value()``; ``backing`` puts the tag on
+    a rectangle of the background colour (to cover what runs behind it)."""
 
     def __init__(self, axes: Axes, value: Callable[[], float], color: ManimColor, name: str,
-                 height: float | None = None) -> None:
+                 height: float | None = None, backing: bool = False) -> None:
         self.axes, self.value = axes, value
         top = axes.y_range[1] if height is None else height
         self.line = DashedLine(axes.c2p(value(), 0), axes.c2p(value(), top), color=color, stroke_width=3)
         self.tag = label(name, S.SMALL_SIZE, color)
+        if backing:
+            self.tag.add_background_rectangle(color=S.BACKGROUND, opacity=1.0, buff=0.04)
         # Placed now: _follow moves the tag only when the line moves, and a value that never changes (ch06's
         # MLE) would leave the tag where label() made it, at the centre of the screen.
-        self.place_tag()
+        self._place_tag()
         super().__init__(self.line, self.tag)
         self._top = top
         self.add_updater(lambda m: m._follow())
@@ -546,10 +549,10 @@ class WMarker(OnAxes, VGroup):
         start, end = to_scene(self.axes, [self.value()] * 2, [0.0, self._top])
         if not in_place(self.line, start, end):  # re-dashing a line costs about 2 ms: only when it moves
             self.line.put_start_and_end_on(start, end)
-            self.place_tag()
+            self._place_tag()
 
-    def place_tag(self) -> None:
-        """The tag just above the line's top (call again after giving the tag a backing)."""
+    def _place_tag(self) -> None:
+        """The tag just above the line's top."""
         self.tag.next_to(self.line, UP, buff=0.08)
 
 
