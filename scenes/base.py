@@ -21,7 +21,7 @@ from manim.constants import RendererType
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim_voiceover import VoiceoverScene
 
-from scenes import fast_family
+from scenes import fast_copy, fast_family
 from scenes import style as S
 from scenes.fast_render import FastCamera, FastPartialWriter
 from scenes.narration import estimated_timeline, load_script
@@ -38,6 +38,7 @@ class _ManimMuxOptionsFilter(logging.Filter):
 
 logging.getLogger("av.container.output").addFilter(_ManimMuxOptionsFilter())
 fast_family.install()
+fast_copy.install()
 
 @dataclass
 class SilentTracker:

@@ -193,3 +193,23 @@ def test_fast_writer_raises_without_the_in_flight_list(tmp_path):
     del writer._inflight_encode_jobs
     with frame_config(), pytest.raises(ManimHookMissing, match="_inflight_encode_jobs"):
         writer.open_partial_movie_stream(tmp_path / "x.mp4")
+
+
+def test_mobject_copy_goes_through_mobject_deepcopy_and_glyphs_keep_their_path():
+    """scenes/fast_copy.py hands a glyph's ``path_obj`` to the deep-copy memo inside Mobject.__deepcopy__."""
+    from manim import MathTex, Mobject
+    from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+
+    require("__deepcopy__" in Mobject.__dict__, "Mobject.__deepcopy__ (copy() is a deepcopy of the attributes)")
+    glyph = next(m for m in MathTex("x").get_family() if isinstance(m, VMobjectFromSVGPath))
+    require(hasattr(glyph, "path_obj"), "VMobjectFromSVGPath.path_obj")
+
+
+def test_fast_copy_raises_when_manim_defines_its_own_glyph_copy(monkeypatch):
+    from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+
+    from scenes import fast_copy
+
+    monkeypatch.setitem(fast_copy._STOCK, (VMobjectFromSVGPath, "__deepcopy__"), lambda self, memo: self)
+    with pytest.raises(ManimHookMissing, match="VMobjectFromSVGPath"):
+        fast_copy.install()

@@ -58,12 +58,13 @@ def _positive(name: str, value: int, hi: int) -> int:
 
 # ---------------------------------------------------------------- child: one scene in this process
 def _stock_manim() -> None:
-    """Undo the project's speed-ups (camera paths, partial writer, light-copy readouts, family walks) for a
-    before/after table."""
-    import scenes.base  # noqa: F401  (its import installs the fast family walks, undone just below)
-    from scenes import fast_family, fast_render, parts
+    """Undo the project's speed-ups (camera paths, partial writer, light-copy readouts, family walks, shared
+    glyph paths in copies) for a before/after table."""
+    import scenes.base  # noqa: F401  (its import installs the fast family walks and copies, undone just below)
+    from scenes import fast_copy, fast_family, fast_render, parts
 
     fast_family.uninstall()
+    fast_copy.uninstall()
     # Deleting the overrides (rather than assigning Manim's functions) keeps the benchmark's timers, which wrap
     # the base classes, in the path.
     del fast_render.FastPartialWriter.open_partial_movie_stream
