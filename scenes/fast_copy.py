@@ -10,9 +10,9 @@ takes 0.12 s instead of 0.79 s, and its frames are identical (framemd5 of ch03, 
 
 ``install()`` (run when scenes.base is imported) makes a copy of a glyph share its ``path_obj`` with the original
 and a copied ``ManimColor`` be the same colour object. Manim itself already shares colour values:
-``ManimColor(other)`` keeps ``other``'s array, and no ManimColor method changes one in place. The points, colours arrays and everything else are still copied.
-tests/test_fast_copy.py checks copies against Manim's own, and tests/test_manim_hooks.py names the attributes this
-relies on.
+``ManimColor(other)`` keeps ``other``'s array, and no ManimColor method changes one in place. The points, the
+colour arrays and everything else are still copied. tests/test_fast_copy.py checks copies against Manim's own,
+and tests/test_manim_hooks.py names the attributes this relies on.
 """
 
 from __future__ import annotations
