@@ -94,3 +94,18 @@ def test_an_unclipped_curve_takes_the_shortcut_with_the_same_floats():
     assert [a.size for a in full] == [40] * 4  # the shortcut was not taken here
     for got, want in zip(fast, full, strict=True):
         assert got.size == 39 and np.array_equal(got, want[:39])
+
+
+def test_axis_frame_follows_the_axes_with_and_without_tips():
+    """The cached origin and unit steps equal Manim's c2p after the axes move in place, with tips (whose ends are
+    the tips') and without (whose ends are the lines' points)."""
+    from scenes.parts import axis_frame
+
+    for tips in (False, True):
+        axes = Axes(x_range=(-3, 3, 1), y_range=(0, 2, 0.5), x_length=6, y_length=3, tips=tips)
+        for move in (lambda a: a, lambda a: a.shift(UP * 0.7), lambda a: a.scale(1.3),
+                     lambda a: a.stretch(0.8, 0)):
+            move(axes)
+            o, ux, uy = axis_frame(axes)
+            assert np.allclose(o, axes.c2p(0, 0)) and np.allclose(o + ux, axes.c2p(1, 0))
+            assert np.allclose(o + uy, axes.c2p(0, 1))
