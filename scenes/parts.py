@@ -295,12 +295,25 @@ class ArrayCurve(OnAxes, VMobject):
         self.set_data(xs, ys)
 
     def set_data(self, xs: np.ndarray, ys: np.ndarray) -> ArrayCurve:
+        xs, ys = np.asarray(xs, float), np.asarray(ys, float)
         y_lo, y_hi = self.axes.y_range[0], self.axes.y_range[1]
-        sx, sy, ex, ey = clipped_segments(np.asarray(xs, float), np.asarray(ys, float), y_lo, y_hi)
+        frame = axis_frame(self.axes)  # once per call: coords_to_point is the slow part of an update
+        # The same data on the same axes over points nothing else has changed gives the same points: most calls
+        # from an updater (in ch03, 44,000 of 53,000) find them drawn already and stop here.
+        key = (xs.shape, ys.shape, xs.tobytes(), ys.tobytes(), y_lo, y_hi)
+        drawn = self.__dict__.get("_drawn")
+        if drawn is not None and drawn[1] is frame and drawn[0] == key and drawn[2] == self.points.tobytes():
+            return self
+        self._draw(xs, ys, y_lo, y_hi, frame)
+        self._drawn = (key, frame, self.points.tobytes())
+        return self
+
+    def _draw(self, xs: np.ndarray, ys: np.ndarray, y_lo: float, y_hi: float, frame: tuple) -> None:
+        sx, sy, ex, ey = clipped_segments(xs, ys, y_lo, y_hi)
         if sx.size == 0:
             self.set_points(np.zeros((0, 3)))
-            return self
-        o, ux, uy = axis_frame(self.axes)  # once per call: coords_to_point is the slow part of an update
+            return
+        o, ux, uy = frame
         start = o + sx[:, None] * ux + sy[:, None] * uy
         end = o + ex[:, None] * ux + ey[:, None] * uy
         pts = np.empty((sx.size * 4, 3))
@@ -309,7 +322,6 @@ class ArrayCurve(OnAxes, VMobject):
         pts[2::4] = start + 2.0 * (end - start) / 3.0
         pts[3::4] = end
         self.set_points(pts)
-        return self
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         """The inverse of ``set_data``: axis coordinates (xs, ys) of the drawn polyline's vertices, each segment's

@@ -109,3 +109,38 @@ def test_axis_frame_follows_the_axes_with_and_without_tips():
             o, ux, uy = axis_frame(axes)
             assert np.allclose(o, axes.c2p(0, 0)) and np.allclose(o + ux, axes.c2p(1, 0))
             assert np.allclose(o + uy, axes.c2p(0, 1))
+
+
+def test_the_same_data_again_is_not_drawn_again_unless_something_moved(monkeypatch):
+    """set_data stops early when the data, the axes and the curve's own points are as it left them, and draws
+    again when any of them changed (the points come out as a fresh draw's)."""
+    from scenes import parts
+
+    axes = Axes(x_range=(-3, 3, 1), y_range=(0, 1, 0.5), x_length=6, y_length=3)
+    xs = np.linspace(-3, 3, 61)
+    curve = ArrayCurve(axes, xs, np.exp(-xs**2), S.LIKELIHOOD)
+    draws = []
+    original = parts.ArrayCurve._draw
+
+    def counted(self, *args):
+        if self is curve:
+            draws.append(1)
+        original(self, *args)
+
+    monkeypatch.setattr(parts.ArrayCurve, "_draw", counted)
+
+    def fresh(ys: np.ndarray) -> np.ndarray:
+        return ArrayCurve(axes, xs, ys, S.LIKELIHOOD).points
+
+    curve.set_data(xs, np.exp(-xs**2))
+    assert draws == []
+    curve.set_data(xs, 0.5 * np.exp(-xs**2))  # new data
+    assert len(draws) == 1 and np.array_equal(curve.points, fresh(0.5 * np.exp(-xs**2)))
+    curve.shift(UP)  # moved by someone else: the updater puts it back
+    curve.set_data(xs, 0.5 * np.exp(-xs**2))
+    assert len(draws) == 2 and np.array_equal(curve.points, fresh(0.5 * np.exp(-xs**2)))
+    axes.shift(UP * 0.5)  # the axes moved: drawn on them again
+    curve.set_data(xs, 0.5 * np.exp(-xs**2))
+    assert len(draws) == 3 and np.array_equal(curve.points, fresh(0.5 * np.exp(-xs**2)))
+    curve.set_data(xs, 0.5 * np.exp(-xs**2))
+    assert len(draws) == 3
