@@ -53,6 +53,7 @@ from scenes.parts import (
     keep_left_of,
     label,
     make_axes,
+    place,
     pulse,
     to_scene,
     tracked_curve,
@@ -195,7 +196,7 @@ class LikelihoodScene(ChapterScene):
     def data_dot(self, i: int) -> Dot:
         axes = self.top.axes
         dot = Dot(radius=0.08, color=S.DATA)
-        dot.add_updater(lambda m: m.move_to(to_scene(axes, self.data().x[i:i + 1], self.data().y[i:i + 1])[0]))
+        dot.add_updater(lambda m: place(m, to_scene(axes, self.data().x[i:i + 1], self.data().y[i:i + 1])[0]))
         return dot.update()
 
     def bell(self, i: int) -> ArrayCurve:
@@ -237,7 +238,7 @@ class LikelihoodScene(ChapterScene):
         self.thin = VGroup(*[tracked_curve(axes, self.grid, lambda i=i: self.point_curves()[i], S.DATA, 2)
                              for i in range(len(self.base))])
         self.w_dot = Dot(radius=0.07, color=S.WEIGHT)
-        self.w_dot.add_updater(lambda m: m.move_to(axes.c2p(self.w.get_value(), 0)))
+        self.w_dot.add_updater(lambda m: place(m, axes.c2p(self.w.get_value(), 0)))
         one = P.DRAG_INDEX
         self.one_hint = self.hint("bell height at the price:", "one sale's likelihood")
         self.one_hint[1].set_color(S.DATA)
@@ -263,7 +264,7 @@ class LikelihoodScene(ChapterScene):
         self.product_curve = ArrayCurve(axes, self.grid, self.state().product, S.LIKELIHOOD, 6)
         self.mle_marker = WMarker(axes, lambda: self.mle(), S.LIKELIHOOD, "MLE", height=1.0)
         self.product_dot = Dot(radius=0.08, color=S.WEIGHT)
-        self.product_dot.add_updater(lambda m: m.move_to(axes.c2p(self.w.get_value(),
+        self.product_dot.add_updater(lambda m: place(m, axes.c2p(self.w.get_value(),
                                                                   self.product(self.w.get_value()))))
         ends = np.array(self.top.axes.x_range[:2], dtype=float)
         # A wide translucent orange band under the white line: both stay visible when w sits on the MLE.
@@ -340,7 +341,7 @@ class LikelihoodScene(ChapterScene):
     def drag_beat(self) -> None:
         i = P.DRAG_INDEX
         self.ring = ring = Circle(radius=0.2, color=S.DATA, stroke_width=3)
-        ring.add_updater(lambda m: m.move_to(self.dots[i].get_center()))
+        ring.add_updater(lambda m: place(m, self.dots[i].get_center()))
         halfway = (float(self.base.y[i]) + P.DRAG_PRICE) / 2
         curve = self.thin[i]
         with self.beat("drag") as t:

@@ -34,7 +34,7 @@ from mathcore.polynomial import PolyFit, degree_blend, fit_ridge
 from mathcore.regularization import sigma_from_lambda
 from scenes import style as S
 from scenes.base import MIN_CUE, ChapterScene
-from scenes.parts import ArrayCurve, Readout, ctex, flare, label, live_flare, make_axes, pulse
+from scenes.parts import ArrayCurve, Readout, ctex, flare, label, live_flare, make_axes, place, pulse
 
 #: Layout: how many x samples the fit curves are drawn with, and the plot's y window.
 CURVE_SAMPLES = 600
@@ -98,7 +98,7 @@ class PolynomialRidgeScene(ChapterScene):
         self.dots = VGroup(*[Dot(self.axes.c2p(x, y), radius=0.085, color=S.DATA)
                              for x, y in zip(self.data.x, self.data.y, strict=True)])
         k = self.drag_index
-        self.dots[k].add_updater(lambda m: m.move_to(self.axes.c2p(self.data.x[k], self.point_y.get_value())))
+        self.dots[k].add_updater(lambda m: place(m, self.axes.c2p(self.data.x[k], self.point_y.get_value())))
         self.mle = self.fit_curve(0.0, S.LIKELIHOOD, 4)
         self.ridge = self.fit_curve(P.PLAYGROUND_LAMBDA, S.POSTERIOR, 5)
         self.dots.set_z_index(2)

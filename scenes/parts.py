@@ -368,6 +368,18 @@ _glyphs: dict[tuple, tuple[VMobject, np.ndarray, np.ndarray]] = {}
 _GLYPHS_MAX = 4096
 
 
+def place(mob: Mobject, point: Any) -> Mobject:
+    """``mob.move_to(point)`` with the same floats, about 3x cheaper for a lone VMobject (a dot or a ring moved by
+    an updater every frame): its centre is read from the ends of its curves, as Manim's bounding box is, without
+    Manim's per-axis search. Anything else goes through ``move_to``."""
+    points = mob.points
+    if mob.submobjects or not isinstance(mob, VMobject) or len(points) < 4 or len(points) % 4:
+        return mob.move_to(point)
+    anchors = np.concatenate((points[0::4], points[3::4]))
+    centre = (anchors.max(axis=0) + anchors.min(axis=0)) / 2
+    return mob.shift((np.asarray(point) - centre) * np.array((1, 1, 1)))
+
+
 def _anchor_box(mob: Mobject) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper) corner of ``mob``'s anchors: the box Manim aligns, arranges and measures by."""
     anchors = [a for m in mob.get_family() if len(m.points) for a in (m.points[0::4], m.points[3::4])]
@@ -529,7 +541,7 @@ class Slider(VGroup):
         self.readout = Readout(tex, tracker.get_value, color, decimals)
         self.readout.next_to(self.track, UP, buff=0.25)
         super().__init__(self.track, self.knob, self.readout)
-        self.knob.add_updater(lambda m: m.move_to(self.knob_position()))
+        self.knob.add_updater(lambda m: place(m, self.knob_position()))
         self.knob.move_to(self.knob_position())
 
     def knob_position(self) -> np.ndarray:

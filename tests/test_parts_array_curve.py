@@ -144,3 +144,24 @@ def test_the_same_data_again_is_not_drawn_again_unless_something_moved(monkeypat
     assert len(draws) == 3 and np.array_equal(curve.points, fresh(0.5 * np.exp(-xs**2)))
     curve.set_data(xs, 0.5 * np.exp(-xs**2))
     assert len(draws) == 3
+
+
+def test_place_moves_as_move_to_does_with_the_same_floats():
+    """parts.place against Manim's move_to: dots, rings, lines and arcs (lone VMobjects) to the same floats, and
+    a group (which place hands to move_to)."""
+    from manim import Arc, Circle, Dot, Line
+
+    from scenes.parts import place
+
+    rng = np.random.default_rng(3)
+    for make in (lambda: Dot(radius=0.08), lambda: Circle(radius=0.3).rotate(0.4),
+                 lambda: Line([-1, 0.2, 0], [0.7, 1.1, 0]), lambda: Arc(angle=2.2, radius=0.5),
+                 lambda: VGroup(Dot(), Dot().shift(UP))):
+        for _ in range(5):
+            target = rng.normal(size=3) * 3
+            a, b = make().shift(rng.normal(size=3)), None
+            b = a.copy()
+            a.move_to(target)
+            place(b, target)
+            assert np.array_equal(a.points, b.points) or isinstance(a, VGroup)
+            assert np.array_equal(a.get_all_points(), b.get_all_points())
