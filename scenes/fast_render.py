@@ -17,7 +17,8 @@ partial movies, the chapter files and the full video join by stream copy (produc
 * ``MLE2MAP_LOSSLESS=1`` writes lossless partials instead (x264 qp 0 on the same BT.709 yuv420p frames, High
   4:4:4 Predictive profile): the reference for ``make bench``'s SSIM/PSNR, which then measure the delivery
   encode alone. Such chapters do not match the delivery settings, so production/packaging/encode.py re-encodes them.
-* A repeated frame (a wait with nothing moving) is converted from RGBA to YUV once, not once per copy.
+* A repeated frame (a wait with nothing moving) is converted from RGBA to YUV once, and that one frame is sent
+  to x264 again for each copy.
 * The frame queue between the renderer and the encoder thread is bounded by bytes (QUEUE_BYTES: 8 frames at 1080p,
   2 at 4K), so a slow encoder makes the renderer wait instead of piling up frames (Manim leaves it unbounded when
   it encodes one animation at a time, and bounds it by a frame count otherwise).
@@ -90,12 +91,6 @@ def yuv_frame(frame: np.ndarray) -> av.VideoFrame:
     return YuvConverter(frame.shape[1], frame.shape[0]).convert(frame)
 
 
-def _tagged_copy(planes: np.ndarray) -> av.VideoFrame:
-    copy = av.VideoFrame.from_ndarray(planes, format=Q.PIX_FMT)
-    copy.colorspace, copy.color_range = Colorspace.ITU709, ColorRange.MPEG
-    return copy
-
-
 def _converter(job: Any, frame: np.ndarray) -> YuvConverter:
     converter = getattr(job, "_yuv_converter", None)
     if converter is None or converter.rgba.width != frame.shape[1] or converter.rgba.height != frame.shape[0]:
@@ -110,14 +105,12 @@ def encode_frames(job: Any, frame: np.ndarray, num_frames: int) -> None:
         return
     stream, container = job.stream, job.container
     yuv = _converter(job, frame).convert(frame)
-    if num_frames == 1:
-        frames: Any = [yuv]
-    else:
-        # A frame object cannot be encoded twice (its buffer is the encoder's): copies of the converted planes.
-        planes = yuv.to_ndarray()
-        frames = (_tagged_copy(planes) for _ in range(num_frames))
-    for av_frame in frames:
-        for packet in stream.encode(av_frame):
+    for copy in range(num_frames):
+        if copy:
+            # The same frame again: x264 has copied the planes into its own buffers by the time encode returns,
+            # so only the time stamp is renewed (PyAV numbers a frame without one), not a 3 MB copy of the planes.
+            yuv.pts = None
+        for packet in stream.encode(yuv):
             container.mux(packet)
 
 

@@ -360,3 +360,48 @@ def test_bench_main_runs_sections_alone_and_fills_the_targets(tmp_path: Path) ->
         "target": "<= 0.9x", "met": None}
     with pytest.raises(ValueError, match="--only"):
         bench.main(["--only", "frames", "--out", str(out)])
+
+
+def test_a_repeated_frame_gives_the_bitstream_of_fresh_copies(tmp_path: Path) -> None:
+    """encode_frames sends one converted frame again for each copy (a new time stamp only); x264 writes the same
+    packets as for a fresh frame per copy, at B-frame settings, with time stamps one apart."""
+    from scenes.fast_render import yuv_frame
+
+    rng = np.random.default_rng(5)
+    pictures = []
+    for _ in range(3):
+        frame = np.zeros((72, 128, 4), np.uint8)
+        frame[..., :3] = rng.integers(0, 255, (72, 128, 3), dtype=np.uint8)
+        frame[..., 3] = 255
+        pictures.append(frame)
+    runs = [(0, 1), (1, 5), (2, 1), (0, 3)]
+
+    def encode(path: Path, reuse: bool) -> list[bytes]:
+        class Job:
+            container = av.open(str(path), "w")
+            stream = container.add_stream("libx264", rate=30, options={"crf": "18", "preset": "veryfast",
+                                                                       "bf": "2", "threads": "1"})
+
+        Job.stream.pix_fmt, Job.stream.width, Job.stream.height = "yuv420p", 128, 72
+        packets = []
+        for index, count in runs:
+            if reuse:
+                encode_frames(Job, pictures[index], count)
+            else:
+                for _ in range(count):
+                    for packet in Job.stream.encode(yuv_frame(pictures[index])):
+                        Job.container.mux(packet)
+        for packet in Job.stream.encode():
+            Job.container.mux(packet)
+        Job.container.close()
+        with av.open(str(path)) as f:
+            for packet in f.demux(video=0):
+                if packet.size:
+                    packets.append((packet.pts, bytes(packet)))
+        return packets
+
+    ours, fresh = encode(tmp_path / "reused.mp4", True), encode(tmp_path / "fresh.mp4", False)
+    assert len(ours) == sum(count for _, count in runs) == 10
+    assert ours == fresh
+    stamps = sorted(pts for pts, _ in ours)
+    assert len(set(np.diff(stamps))) == 1
