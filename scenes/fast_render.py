@@ -264,17 +264,18 @@ class FastCamera(Camera):
 class PathCache:
     """Cairo paths of points drawn before, keyed by the points' bytes, the split tolerance and the context.
 
-    A key is remembered the first time it is drawn and its path kept the second time, so curves that change every
-    frame cost one set lookup, not a path copy. Cairo keeps a path in fixed-point device coordinates and
+    A key is remembered (as its hash) the first time it is drawn and its path kept the second time, so curves that
+    change every frame cost a set lookup, not a path copy. Cairo keeps a path in fixed-point device coordinates and
     ``copy_path`` hands it back in user coordinates; appending it under the same matrix gives the same fixed-point
-    path, so the pixels are the ones a rebuilt path gives (tests/test_fast_render.py compares frames).
-    Both tables are emptied when their keys pass ``MAX_BYTES`` together."""
+    path, so the pixels are the ones a rebuilt path gives (tests/test_path_cache.py compares frames).
+    The kept paths are emptied when their keys pass ``MAX_BYTES``, the remembered hashes past ``MAX_SEEN``."""
 
-    MAX_BYTES = 48_000_000
+    MAX_BYTES = 24_000_000
+    MAX_SEEN = 100_000
 
     def __init__(self) -> None:
         self.paths: dict[tuple, Any] = {}
-        self.seen: set[tuple] = set()
+        self.seen: set[int] = set()
         self.bytes = 0
         self.hits = 0
 
@@ -291,13 +292,16 @@ class PathCache:
 
     def offer(self, key: tuple, ctx: Any) -> None:
         """Called right after the path for ``key`` was built on ``ctx``."""
-        if key in self.seen:
-            self.seen.discard(key)
-            self.paths[key] = ctx.copy_path()
+        seen = hash(key)  # a collision only keeps a path one drawing early: the kept paths use the whole key
+        if seen not in self.seen:
+            if len(self.seen) >= self.MAX_SEEN:
+                self.seen.clear()
+            self.seen.add(seen)
             return
-        self.bytes += len(key[0])
-        if self.bytes > self.MAX_BYTES:
+        self.seen.discard(seen)
+        size = len(key[0])
+        if self.bytes + size > self.MAX_BYTES:
             self.paths.clear()
-            self.seen.clear()
-            self.bytes = len(key[0])
-        self.seen.add(key)
+            self.bytes = 0
+        self.paths[key] = ctx.copy_path()
+        self.bytes += size

@@ -84,18 +84,24 @@ def test_a_path_kept_under_one_matrix_is_not_used_under_another():
     assert np.array_equal(draw(FastCamera), draw(Camera))
 
 
-def test_the_cache_is_emptied_past_its_bound(monkeypatch):
+def test_the_kept_paths_and_the_remembered_keys_are_bounded(monkeypatch):
     monkeypatch.setattr(PathCache, "MAX_BYTES", 60_000)
+    monkeypatch.setattr(PathCache, "MAX_SEEN", 3)
     cache = PathCache()
     _, curve = picture()  # about 14 KB of points
     with tempconfig({"pixel_width": 320, "pixel_height": 180}):
         camera = FastCamera()
         camera._paths = cache
         for _ in range(12):
+            for _ in range(3):  # drawn three times in one place: kept on the second, appended on the third
+                camera.capture_mobjects([curve])
+            curve.shift(0.01 * RIGHT)
+            assert 0 < cache.bytes <= PathCache.MAX_BYTES and 1 <= len(cache.paths) <= 4
+        assert cache.hits == 12
+        for _ in range(10):  # moving every frame: only remembered, never more than MAX_SEEN of them
             camera.capture_mobjects([curve])
             curve.shift(0.01 * RIGHT)
-            assert cache.bytes <= PathCache.MAX_BYTES
-            assert len(cache.seen) + len(cache.paths) <= 5
+            assert len(cache.seen) <= 3
 
 
 def test_points_that_are_not_finite_draw_nothing_cached_or_not():
