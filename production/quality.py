@@ -29,8 +29,11 @@ BFRAMES = 2
 #: On top of the preset (veryfast): superfast's motion search (diamond, subpixel refinement 1, intra partitions
 #: only), keeping veryfast's look-ahead and macroblock tree. At CRF 18 on 600 frames of ch03, ch05 and ch07: about
 #: 30 % less x264 CPU for 4 % more bytes and SSIM 0.99962 against 0.99965 (benchmarks/README.md, sixth session).
-#: Superfast itself drops the macroblock tree too and writes 1.7x the bytes.
-X264_TUNING = ("me=dia", "subme=1", "partitions=i8x8,i4x4")
+#: Superfast itself drops the macroblock tree too and writes 1.7x the bytes. The macroblock tree looks 5 frames
+#: ahead instead of veryfast's 10 (a GOP is 30 frames at 60 fps): on 400 frames each of ch03 and ch07, 2-15 % less
+#: x264 CPU (minima of three), 8 % fewer bytes and the same SSIM to five places (benchmarks/README.md, seventh
+#: session).
+X264_TUNING = ("me=dia", "subme=1", "partitions=i8x8,i4x4", "rc-lookahead=5")
 PIX_FMT = "yuv420p"
 #: Colour tags of every encoded file (ffmpeg option names); the RGBA -> YUV matrix is BT.709 too.
 COLOUR = {"color_primaries": "bt709", "color_trc": "bt709", "colorspace": "bt709", "color_range": "tv"}

@@ -61,9 +61,10 @@ def test_partials_use_the_delivery_rate_control_gop_and_one_set_of_headers(chapt
         assert (int(opts["vbv_maxrate"]), int(opts["vbv_bufsize"])) == (maxrate // 1000, bufsize // 1000)
         assert (opts["keyint"], opts["scenecut"], opts["open_gop"], opts["bframes"]) == \
             (str(QUALITY.gop), "0", "0", "2")
-        # veryfast's look-ahead and macroblock tree with superfast's motion search, one thread (production/quality.py)
+        # veryfast's macroblock tree over a 5-frame look-ahead, superfast's motion search, one thread
+        # (production/quality.py)
         assert (opts["mbtree"], opts["rc_lookahead"], opts["me"], opts["subme"], opts["analyse"]) == \
-            ("1", "10", "dia", "1", "0x3:0x3")
+            ("1", "5", "dia", "1", "0x3:0x3")
         assert (opts["threads"], opts["lookahead_threads"]) == ("1", "1")
 
 
