@@ -265,7 +265,7 @@ class LikelihoodScene(ChapterScene):
         self.mle_marker = WMarker(axes, lambda: self.mle(), S.LIKELIHOOD, "MLE", height=1.0)
         self.product_dot = Dot(radius=0.08, color=S.WEIGHT)
         self.product_dot.add_updater(lambda m: place(m, axes.c2p(self.w.get_value(),
-                                                                  self.product(self.w.get_value()))))
+                                                                 self.product(self.w.get_value()))))
         ends = np.array(self.top.axes.x_range[:2], dtype=float)
         # A wide translucent orange band under the white line: both stay visible when w sits on the MLE.
         self.mle_line = tracked_curve(self.top.axes, ends, lambda: predictions(ends, self.mle()), S.LIKELIHOOD, 10)

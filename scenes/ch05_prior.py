@@ -29,7 +29,7 @@ from mathcore.axes import nice_step
 from mathcore.prior import gaussian_prior_pdf
 from scenes import style as S
 from scenes.base import ChapterScene
-from scenes.parts import Readout, Slider, ctex, flare, in_place, label, make_axes, pulse, to_scene, tracked_curve
+from scenes.parts import Readout, Slider, ctex, flare, label, make_axes, pulse, put_line, to_scene, tracked_curve
 
 #: Slopes marked on the nearly flat prior: almost equally plausible.
 CANDIDATES = (-3.0, -1.5, 0.0, 1.5, 3.0)
@@ -85,8 +85,7 @@ class PriorScene(ChapterScene):
         """The band of slopes within two σ of zero, clipped to the w axis."""
         axes, (lo, hi), half = self.plot.axes, P.W_RANGE, 2 * self.sigma.get_value()
         start, end = to_scene(axes, [max(lo, -half), min(hi, half)], [0.0, 0.0])
-        if not in_place(line, start, end):  # put_start_and_end_on costs about 0.4 ms: only when sigma moved
-            line.put_start_and_end_on(start, end)
+        put_line(line, start, end)
 
     def narrow_beat(self) -> None:
         with self.beat("sigma_narrow"):

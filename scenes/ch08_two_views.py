@@ -39,12 +39,12 @@ from scenes.parts import (
     Slider,
     ctex,
     flare,
-    in_place,
     label,
     live_flare,
     live_grow,
     make_axes,
     pulse,
+    put_line,
     to_scene,
     tracked_curve,
 )
@@ -68,8 +68,7 @@ class MinimumMarker(OnAxes, VGroup):
     def follow(self) -> None:
         w = self.where()
         bottom, top = to_scene(self.axes, [w, w], [0.0, float(self.curve_at(np.array([w]))[0])])
-        if not in_place(self.line, bottom, top):  # re-dashing costs about 2 ms a frame: only when it moves
-            self.line.put_start_and_end_on(bottom, top)
+        put_line(self.line, bottom, top)
         self.dot.move_to(top)
 
     @property

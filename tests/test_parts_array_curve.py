@@ -159,7 +159,7 @@ def test_place_moves_as_move_to_does_with_the_same_floats():
                  lambda: VGroup(Dot(), Dot().shift(UP))):
         for _ in range(5):
             target = rng.normal(size=3) * 3
-            a, b = make().shift(rng.normal(size=3)), None
+            a = make().shift(rng.normal(size=3))
             b = a.copy()
             a.move_to(target)
             place(b, target)
