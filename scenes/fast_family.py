@@ -11,8 +11,9 @@ frame takes 6 % less CPU (29.4 -> 27.7 ms at 854x480@60).
 * ``get_family``: one iterative pre-order walk; only a family that holds a mobject twice is de-duplicated,
   keeping the last occurrence, which is what Manim's nested de-duplication gives too;
 * ``family_members_with_points``: the same walk, filtered on ``len(points)``;
-* ``update``: whether an updater takes ``dt`` is looked up once per updater, and a submobject with neither
-  updaters nor submobjects is skipped (its ``update`` would do nothing).
+* ``update``: whether an updater takes ``dt`` is looked up once per updater, a submobject with neither
+  updaters nor submobjects is skipped (its ``update`` would do nothing), and the family is walked without a
+  call per submobject.
 
 tests/test_fast_family.py compares them with Manim's own on shared and nested families, and
 tests/test_manim_hooks.py names what they rely on; ``install`` raises ManimHookMissing if a Manim upgrade
@@ -80,19 +81,39 @@ def family_members_with_points(self: Mobject) -> list[Mobject]:
     return [mob for mob in get_family(self) if len(mob.points)]
 
 
+def _run_updaters(mob: Mobject, dt: float) -> None:
+    for updater in mob.updaters:
+        if takes_dt(updater):
+            updater(mob, dt)
+        else:
+            updater(mob)
+
+
 def update(self: Mobject, dt: float = 0, recursive: bool = True) -> Mobject:
-    """Manim's ``Mobject.update``: every updater, then (``recursive``) every submobject's, unless suspended."""
+    """Manim's ``Mobject.update``: every updater, then (``recursive``) every submobject's, unless suspended.
+
+    The family is walked with a stack of list iterators instead of one call per submobject: each list is read
+    while it is walked, after its owner's updaters ran, as Manim's recursion reads it."""
     if self.updating_suspended:
         return self
-    for updater in self.updaters:
-        if takes_dt(updater):
-            updater(self, dt)
-        else:
-            updater(self)
-    if recursive:
-        for sub in self.submobjects:
-            if sub.updaters or sub.submobjects:
+    _run_updaters(self, dt)
+    if not recursive:
+        return self
+    stack = [iter(self.submobjects)]
+    while stack:
+        for sub in stack[-1]:
+            if not (sub.updaters or sub.submobjects) or sub.updating_suspended:
+                continue
+            if type(sub).update is not update:  # a class with an update of its own
                 sub.update(dt, recursive)
+                continue
+            if sub.updaters:
+                _run_updaters(sub, dt)
+            if sub.submobjects:
+                stack.append(iter(sub.submobjects))
+                break
+        else:
+            stack.pop()
     return self
 
 

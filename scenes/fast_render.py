@@ -219,7 +219,33 @@ class FastCamera(Camera):
 
     A path drawn a second time from the same points (a mobject that stands still while others move: Manim redraws
     everything above the first moving mobject every frame) is kept as a Cairo path and appended, not rebuilt; see
-    ``PathCache``."""
+    ``PathCache``.
+
+    What to draw is found in one walk (``members_to_display``) instead of Manim's family of every mobject given,
+    joined and de-duplicated: the renderer hands the camera every family member above the first moving one, so
+    each glyph of a formula was walked once per ancestor. A mobject's kind (``type_or_raise``) is looked up once
+    per class instead of once per mobject and frame."""
+
+    def get_mobjects_to_display(self, mobjects: Any, include_submobjects: bool = True,
+                                excluded_mobjects: list | None = None) -> list:
+        if include_submobjects and not excluded_mobjects:
+            found = members_to_display(mobjects)
+            if found is not None:
+                if self.use_z_index:
+                    found.sort(key=_z_index)
+                return found
+        return super().get_mobjects_to_display(mobjects, include_submobjects, excluded_mobjects)
+
+    def type_or_raise(self, mobject: Any) -> Any:
+        kinds = self.__dict__.get("_kinds")
+        if kinds is None:
+            kinds = self.__dict__["_kinds"] = {}
+        kind = kinds.get(mobject.__class__)
+        if kind is None:
+            kind = super().type_or_raise(mobject)  # also sets display_funcs, which capture_mobjects reads
+            if kind is not self:  # not a kind Manim draws: it reset the picture, so ask again next time
+                kinds[mobject.__class__] = kind
+        return kind
 
     def set_cairo_context_path(self, ctx: Any, vmobject: Any) -> FastCamera:
         points = vmobject.points
@@ -259,6 +285,41 @@ class FastCamera(Camera):
                 curve_to(*xy[b:b + 6])
             if vmobject.consider_points_equals_2d(points[start], points[end - 1]):
                 ctx.close_path()
+
+
+def _z_index(mob: Any) -> float:
+    return mob.z_index
+
+
+def members_to_display(mobjects: Any) -> list | None:
+    """The family members with points of ``mobjects``, in the order of Manim's ``extract_mobject_family_members``
+    (every family joined, each mobject kept at its last place), or None when a family holds a mobject twice.
+
+    The families are walked from the last mobject back: a mobject already met belongs to a later family, which
+    holds all of its submobjects too, so its whole branch is skipped; each mobject is visited once."""
+    seen: set = set()
+    backwards: list = []
+    for mob in reversed(list(mobjects)):
+        if mob in seen:
+            continue
+        walk, stack = [], [mob]
+        pop, push, add = stack.pop, stack.extend, walk.append
+        while stack:
+            node = pop()
+            if node in seen:
+                continue
+            add(node)
+            subs = node.submobjects
+            if subs:
+                push(reversed(subs))
+        before = len(seen)
+        seen.update(walk)
+        if len(seen) - before != len(walk):
+            return None
+        walk.reverse()
+        backwards.extend(walk)
+    backwards.reverse()
+    return [mob for mob in backwards if len(mob.points)]
 
 
 class PathCache:

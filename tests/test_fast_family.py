@@ -121,3 +121,76 @@ def test_the_random_trees_do_share_mobjects():
 
     shared = sum(len(set(w)) < len(w) for w in (walk(random_tree(random.Random(s))) for s in range(40)))
     assert shared >= 20
+
+
+def test_deep_families_update_in_manims_order_even_when_updaters_change_them():
+    """A random family where some updaters append a new child to their owner or drop a later sibling: the walk
+    reads each list as Manim's recursion does, so the same updaters run in the same order."""
+
+    def build(seed: int) -> tuple[Mobject, list[str]]:
+        rng = random.Random(seed)
+        calls: list[str] = []
+        count = [0]
+
+        def named(level: int) -> Mobject:
+            mob = VGroup() if level < 4 and rng.random() < 0.6 else Dot()
+            name = f"m{count[0]}"
+            count[0] += 1
+            kind = rng.random()
+            if kind < 0.1:
+                def grow(m: Mobject, name: str = name) -> None:
+                    calls.append(name)
+                    if len(m.submobjects) < 4:
+                        late = Dot()
+                        late.add_updater(lambda _m, dt, n=name: calls.append(f"late-{n}-{dt}"))
+                        m.add(late)
+                mob.add_updater(grow)
+            elif kind < 0.2 and level > 1:
+                def prune(m: Mobject, name: str = name) -> None:
+                    calls.append(name)
+                    parent = m.get_parent() if hasattr(m, "get_parent") else None
+                    if parent is not None and len(parent.submobjects) > 1:
+                        parent.remove(parent.submobjects[-1])
+                mob.add_updater(prune)
+            elif kind < 0.6:
+                mob.add_updater(lambda m, dt, n=name: calls.append(f"{n}-{dt}"))
+            if kind > 0.95:
+                mob.suspend_updating(recursive=False)
+            if isinstance(mob, VGroup):
+                for _ in range(rng.randrange(1, 4)):
+                    mob.add(named(level + 1))
+            return mob
+
+        root = named(0)
+        parents = {id(sub): mob for mob in root.get_family() for sub in mob.submobjects}
+        for mob in root.get_family():
+            mob.get_parent = lambda m=mob: parents.get(id(m))  # type: ignore[attr-defined]
+        return root, calls
+
+    everything: list[str] = []
+    for seed in range(30):
+        root, fast_calls = build(seed)
+        for _ in range(3):
+            root.update(0.5)
+        twin, stock_calls = build(seed)
+        for _ in range(3):
+            stock("update", twin, 0.5)
+        assert fast_calls == stock_calls
+        everything += fast_calls
+    assert any(c.startswith("late-") for c in everything)  # some updater did add a child that was then updated
+    assert len(everything) > 200
+
+
+def test_a_class_with_its_own_update_is_called_through_it():
+    seen: list[str] = []
+
+    class Own(VGroup):
+        def update(self, dt: float = 0, recursive: bool = True) -> Mobject:
+            seen.append("own")
+            return self
+
+    inner = Own(Dot())
+    inner.add_updater(lambda m: seen.append("never: Own.update runs instead"))
+    root = VGroup(VGroup(inner))
+    root.update(0.1)
+    assert seen == ["own"]

@@ -106,6 +106,19 @@ def test_camera_set_cairo_context_path():
     require(VMobject().n_points_per_cubic_curve == 4, "VMobject.n_points_per_cubic_curve")
 
 
+def test_camera_get_mobjects_to_display_and_type_or_raise():
+    """FastCamera replaces both; capture_mobjects must still ask them, and read display_funcs that
+    type_or_raise sets."""
+    require(params(Camera.get_mobjects_to_display) == ["self", "mobjects", "include_submobjects",
+                                                      "excluded_mobjects"],
+            "Camera.get_mobjects_to_display(self, mobjects, include_submobjects, excluded_mobjects)")
+    require(params(Camera.type_or_raise) == ["self", "mobject"], "Camera.type_or_raise(self, mobject)")
+    source = inspect.getsource(Camera.capture_mobjects)
+    require("self.get_mobjects_to_display(" in source and "self.type_or_raise" in source
+            and "self.display_funcs[" in source,
+            "Camera.capture_mobjects calling get_mobjects_to_display, type_or_raise and display_funcs")
+
+
 def test_cairo_renderer_takes_writer_and_camera_classes():
     require({"file_writer_class", "camera_class", "skip_animations"} <= set(params(CairoRenderer.__init__)),
             "CairoRenderer(file_writer_class=, camera_class=, skip_animations=)")
