@@ -190,13 +190,14 @@ def test_one_encoder_in_flight_at_4k(tmp_path, monkeypatch, width, height, encod
 
 @pytest.mark.parametrize("width, height", [(854, 480), (64, 36)])
 def test_the_reused_converter_gives_pyavs_own_conversion(width, height):
-    """One RGBA frame and scaler per chain of partial movies, rows padded or not: the same planes as PyAV's
-    fresh frame and reformatter (its default threads), frame after frame."""
+    """One scaler per chain of partial movies reading each frame in place (also a frame whose rows are a view
+    into a wider picture, and one whose pixels are not packed): the same planes as PyAV's fresh frame and
+    reformatter (its default threads), frame after frame."""
     converter = fast_render.YuvConverter(width, height)
-    assert converter.rgba.planes[0].line_size >= width * 4
     rng = np.random.default_rng(7)
-    for _ in range(3):
-        frame = rng.integers(0, 256, (height, width, 4), np.uint8)
+    wide = rng.integers(0, 256, (height, width + 8, 4), np.uint8)
+    for frame in (*(rng.integers(0, 256, (height, width, 4), np.uint8) for _ in range(3)),
+                  wide[:, 4:width + 4], np.asfortranarray(wide[:, :width])):
         stock = av.VideoFrame.from_ndarray(frame, format="rgba").reformat(
             format="yuv420p", src_colorspace="ITU709", dst_colorspace="ITU709", src_color_range="JPEG",
             dst_color_range="MPEG")
