@@ -18,12 +18,11 @@ from pathlib import Path
 import numpy as np
 from manim import Animation, FadeOut, ValueTracker, config, linear
 from manim.constants import RendererType
-from manim.renderer.cairo_renderer import CairoRenderer
 from manim_voiceover import VoiceoverScene
 
 from scenes import fast_copy, fast_family
 from scenes import style as S
-from scenes.fast_render import FastCamera, FastPartialWriter
+from scenes.fast_render import FastCamera, FastPartialWriter, FastRenderer
 from scenes.narration import estimated_timeline, load_script
 from scenes.segments import bookmark_times, plain, sentence_spans
 from scenes.voice import make_service, prepare_voice
@@ -90,12 +89,12 @@ class ChapterScene(VoiceoverScene):
     beat_end_hooks: list[Callable[[ChapterScene, str], None]] = []
 
     def __init__(self, *args, renderer: object = None, **kwargs) -> None:
-        # Cairo renders use the faster camera and partial-movie writer (scenes/fast_render.py), except for
+        # Cairo renders use the faster renderer, camera and partial-movie writer (scenes/fast_render.py), except for
         # manim-slides, whose slides are the partial movies themselves.
         if renderer is None and config.renderer == RendererType.CAIRO and not os.environ.get("MLE2MAP_SLIDES"):
-            renderer = CairoRenderer(file_writer_class=FastPartialWriter,
-                                     camera_class=kwargs.get("camera_class", FastCamera),
-                                     skip_animations=kwargs.get("skip_animations", False))
+            renderer = FastRenderer(file_writer_class=FastPartialWriter,
+                                    camera_class=kwargs.get("camera_class", FastCamera),
+                                    skip_animations=kwargs.get("skip_animations", False))
         super().__init__(*args, renderer=renderer, **kwargs)
 
     def setup(self) -> None:

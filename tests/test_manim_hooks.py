@@ -119,6 +119,19 @@ def test_camera_get_mobjects_to_display_and_type_or_raise():
             "Camera.capture_mobjects calling get_mobjects_to_display, type_or_raise and display_funcs")
 
 
+def test_renderer_takes_frames_through_get_frame():
+    """FastRenderer.get_frame hands the camera's buffer over; Manim must still take every frame through it and
+    set the camera's pixels through set_pixel_array."""
+    for method in (CairoRenderer.render, CairoRenderer.save_static_frame_data):
+        require("self.get_frame()" in inspect.getsource(method), f"CairoRenderer.{method.__name__} calling get_frame")
+    require(params(CairoRenderer.get_frame) == ["self"], "CairoRenderer.get_frame(self)")
+    require(params(Camera.set_pixel_array) == ["self", "pixel_array", "convert_from_floats"],
+            "Camera.set_pixel_array(self, pixel_array, convert_from_floats)")
+    require("pixel_array" not in vars(Camera), "Camera.pixel_array as a plain attribute (FastCamera: a property)")
+    for method in (Camera.reset, Camera.set_frame_to_background):
+        require("self.set_pixel_array(" in inspect.getsource(method), f"Camera.{method.__name__} via set_pixel_array")
+
+
 def test_cairo_renderer_takes_writer_and_camera_classes():
     require({"file_writer_class", "camera_class", "skip_animations"} <= set(params(CairoRenderer.__init__)),
             "CairoRenderer(file_writer_class=, camera_class=, skip_animations=)")

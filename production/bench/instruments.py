@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,8 @@ class Timers:
               _patched(Scene, "update_mobjects", lambda f: self._timed("updaters", f)),
               _patched(CairoRenderer, "update_frame", lambda f: self._timed("raster", f)),
               _patched(CairoRenderer, "get_frame", lambda f: self._timed("raster", f)),
+              _patched(fast_render.FastRenderer, "get_frame", lambda f: self._timed("raster", f))
+              if "get_frame" in vars(fast_render.FastRenderer) else nullcontext(),
               _patched(CairoRenderer, "add_frame", self._counter),
               _patched(_EncodeJob, "_encode_and_write_frame", self._encoder),
               _patched(fast_render, "encode_frames", self._encoder),
@@ -209,7 +211,7 @@ def replay(events: list[tuple], camera: Camera, writer: Any, out_dir: Path) -> t
             if event[1] is not None:
                 camera.reset()
                 camera.capture_mobjects(event[1], include_submobjects=False)
-                static = camera.pixel_array.copy()
+                static = fast_render.frame_out(camera)  # as the renderer's get_frame
         elif kind == "frame":
             if event[1] and static is not None:
                 camera.set_frame_to_background(static)
@@ -217,7 +219,7 @@ def replay(events: list[tuple], camera: Camera, writer: Any, out_dir: Path) -> t
                 camera.reset()
             camera.capture_mobjects(event[2], include_submobjects=False)
         elif kind == "write":
-            writer.write_frame(camera.pixel_array.copy(), num_frames=event[1])
+            writer.write_frame(fast_render.frame_out(camera), num_frames=event[1])
             frames += event[1]
         elif kind == "open":
             writer.open_partial_movie_stream(file_path=out_dir / f"replay_{parts:05d}.mp4")

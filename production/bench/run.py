@@ -58,8 +58,8 @@ def _positive(name: str, value: int, hi: int) -> int:
 
 # ---------------------------------------------------------------- child: one scene in this process
 def _stock_manim() -> None:
-    """Undo the project's speed-ups (camera paths, what the camera draws, partial writer, light-copy readouts,
-    family walks, shared glyph paths in copies) for a before/after table."""
+    """Undo the project's speed-ups (camera paths, what the camera draws, frames handed over, partial writer,
+    light-copy readouts, family walks, shared glyph paths in copies) for a before/after table."""
     import scenes.base  # noqa: F401  (its import installs the fast family walks and copies, undone just below)
     from scenes import fast_copy, fast_family, fast_render, parts
 
@@ -72,6 +72,7 @@ def _stock_manim() -> None:
     del fast_render.FastCamera.set_cairo_context_path
     del fast_render.FastCamera.get_mobjects_to_display
     del fast_render.FastCamera.type_or_raise
+    del fast_render.FastRenderer.get_frame
     del parts.FastDecimal._string_to_mob
 
 
