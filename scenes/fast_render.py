@@ -264,10 +264,10 @@ class FastCamera(Camera):
         spare = self._spare(frame)
         if spare is None:
             return frame.copy()
-        if not any(buf is frame for buf in self.__dict__["_pool"]):
+        d = self.__dict__
+        if id(frame) not in d["_idle"]:  # pool buffers live as long as the camera, so their ids are theirs
             # Manim's first buffer: its Cairo context (which holds the buffer) is not needed any more.
             self.pixel_array_to_cairo_context.pop(id(frame), None)
-        d = self.__dict__
         d["_pixels"], d["_handed"] = spare, frame
         return frame
 
@@ -402,12 +402,14 @@ def members_to_display(mobjects: Any) -> list | None:
 
 
 class PathCache:
-    """Cairo paths of points drawn before, keyed by the points' bytes, the split tolerance and the context.
+    """Cairo paths of points drawn before, keyed by the points' bytes, the split tolerance and the context's matrix.
 
     A key is remembered (as its hash) the first time it is drawn and its path kept the second time, so curves that
     change every frame cost a set lookup, not a path copy. Cairo keeps a path in fixed-point device coordinates and
     ``copy_path`` hands it back in user coordinates; appending it under the same matrix gives the same fixed-point
-    path, so the pixels are the ones a rebuilt path gives (tests/test_path_cache.py compares frames).
+    path, so the pixels are the ones a rebuilt path gives (tests/test_path_cache.py compares frames). The key
+    holds the matrix, not the context: the contexts of a camera's pooled frame buffers (``hand_over``) have the
+    same size and matrix, so they share one cache instead of each keeping a copy of every path.
     The kept paths are emptied when their keys pass ``MAX_BYTES``, the remembered hashes past ``MAX_SEEN``."""
 
     MAX_BYTES = 24_000_000
@@ -422,7 +424,7 @@ class PathCache:
     @staticmethod
     def key(ctx: Any, vmobject: Any, points: np.ndarray) -> tuple:
         return (points.tobytes(), points.shape, vmobject.tolerance_for_point_equality,
-                vmobject.n_points_per_cubic_curve, id(ctx), tuple(ctx.get_matrix()))
+                vmobject.n_points_per_cubic_curve, tuple(ctx.get_matrix()))
 
     def get(self, key: tuple) -> Any:
         path = self.paths.get(key)

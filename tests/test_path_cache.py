@@ -118,3 +118,26 @@ def test_points_that_are_not_finite_draw_nothing_cached_or_not():
                 camera.capture_mobjects([broken, square])
             pictures.append(camera.pixel_array.copy())
     assert np.array_equal(*pictures) and pictures[0].any()
+
+
+def test_the_pooled_buffers_of_a_camera_share_their_paths():
+    """Frames handed over (each drawn on another pooled buffer, with a Cairo context of its own) still find the
+    paths drawn on the others, and draw Manim's pixels."""
+    from scenes.fast_render import frame_out
+
+    theirs, _ = frames(Camera, 4, (480, 270))
+    scene, curve = picture()
+    with tempconfig({"pixel_width": 480, "pixel_height": 270}):
+        camera = FastCamera()
+        ours = []
+        for step in range(4):
+            camera.reset()
+            camera.capture_mobjects([scene])
+            ours.append(frame_out(camera))  # held: the next frame is drawn on another buffer
+            curve.shift(0.05 * RIGHT)
+            if step == 1:
+                scene[2].scale(1.1)
+    assert len(camera._pool) >= 3
+    assert camera._paths.hits > 20
+    for a, b in zip(ours, theirs, strict=True):
+        assert np.array_equal(a, b)
